@@ -1,0 +1,181 @@
+use std::{fmt, marker::PhantomData};
+
+use axum_core::extract::FromRequestParts;
+use http::request::Parts;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+use super::{VerifiedRejection, verified_from};
+use crate::{EventLayout, Verified};
+
+/// The events of a verified delivery, deserialised into `T`.
+///
+/// Single-event providers (InvoiceAhoy, Xemelgo) give one element; a Xero payload gives as many
+/// as its `events` array holds, and none for an "Intent to receive" delivery. Where the events
+/// sit is the scheme's [`EventLayout`].
+///
+/// ```
+/// use http::StatusCode;
+/// use tower_webhooks::{VerifiedEvents, xero};
+///
+/// async fn handle(events: VerifiedEvents<xero::Event>) -> StatusCode {
+///     for event in &events {
+///         println!("{:?} {:?} in tenant {}", event.event_category, event.event_type, event.tenant_id);
+///     }
+///     StatusCode::OK
+/// }
+/// ```
+///
+/// There is no way to build one but from a request the
+/// [`WebhookSignatureLayer`](crate::WebhookSignatureLayer) verified: a handler that takes it never
+/// sees an unverified byte. It fails with `500` on a route without the layer and with `400` when
+/// the body is not JSON of the expected shape.
+#[derive(Debug, Clone)]
+pub struct VerifiedEvents<T> {
+    events: Vec<T>,
+    verified: Verified,
+}
+
+impl<T> VerifiedEvents<T> {
+    /// The events, in delivery order.
+    #[must_use]
+    pub fn into_inner(self) -> Vec<T> {
+        self.events
+    }
+
+    /// The verified delivery they came from (its bytes, its scheme).
+    #[must_use]
+    pub fn verified(&self) -> &Verified {
+        &self.verified
+    }
+}
+
+impl<T: DeserializeOwned> VerifiedEvents<T> {
+    /// Deserialises the events of a verified body.
+    pub fn from_verified(verified: &Verified) -> Result<Self, VerifiedRejection> {
+        let body = verified.body();
+        let parsed = match verified.event_layout() {
+            EventLayout::Single => serde_json::from_slice(body).map(|event| vec![event]),
+            EventLayout::Array => serde_json::from_slice(body),
+            EventLayout::Field(field) => {
+                let mut deserializer = serde_json::Deserializer::from_slice(body);
+                EventsIn::<T>::field(field)
+                    .deserialize(&mut deserializer)
+                    .and_then(|events| deserializer.end().map(|()| events))
+            }
+        };
+        parsed
+            .map(|events| Self {
+                events,
+                verified: verified.clone(),
+            })
+            .map_err(|e| VerifiedRejection::invalid_payload("VerifiedEvents", e))
+    }
+}
+
+impl<T, S> FromRequestParts<S> for VerifiedEvents<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = VerifiedRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let verified = verified_from(parts, "VerifiedEvents")?;
+        Self::from_verified(&verified)
+    }
+}
+
+impl<T> std::ops::Deref for VerifiedEvents<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.events
+    }
+}
+
+impl<T> IntoIterator for VerifiedEvents<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a VerifiedEvents<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.iter()
+    }
+}
+
+/// Reads the array in one named field of an object, skipping the other fields without
+/// building them.
+struct EventsIn<T> {
+    field: &'static str,
+    marker: PhantomData<T>,
+}
+
+impl<T> EventsIn<T> {
+    fn field(field: &'static str) -> Self {
+        Self {
+            field,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: de::Deserialize<'de>> DeserializeSeed<'de> for EventsIn<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: de::Deserialize<'de>> Visitor<'de> for EventsIn<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with an array field `{}`", self.field)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+        let mut events = None;
+        while let Some(is_field) = map.next_key_seed(KeyIs(self.field))? {
+            if !is_field {
+                map.next_value::<IgnoredAny>()?;
+            } else if events.is_some() {
+                return Err(de::Error::duplicate_field(self.field));
+            } else {
+                events = Some(map.next_value()?);
+            }
+        }
+        events.ok_or_else(|| de::Error::missing_field(self.field))
+    }
+}
+
+/// Compares a map key with a name without allocating it.
+struct KeyIs(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIs {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}

@@ -1,0 +1,81 @@
+use std::sync::Arc;
+
+use tower_layer::Layer;
+
+use super::WebhookSignature;
+use crate::{ResponsePolicy, SignatureScheme};
+
+/// The default body limit: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Verifies each request's signature before the inner service sees it.
+///
+/// See the [module docs](crate::layer) for what it does per request and an example. Cloning it
+/// is cheap: the scheme sits behind an `Arc`.
+///
+/// | setting | default |
+/// |---|---|
+/// | [`body_limit`](Self::body_limit) | [`DEFAULT_BODY_LIMIT`] (1 MiB) |
+/// | [`response_policy`](Self::response_policy) | the scheme's [`SignatureScheme::response_policy`] |
+#[derive(Debug)]
+#[must_use]
+pub struct WebhookSignatureLayer<V> {
+    scheme: Arc<V>,
+    settings: Settings,
+}
+
+/// The per-request knobs, copied into every service.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Settings {
+    pub(super) body_limit: usize,
+    pub(super) policy: ResponsePolicy,
+}
+
+impl<V> Clone for WebhookSignatureLayer<V> {
+    fn clone(&self) -> Self {
+        Self {
+            scheme: Arc::clone(&self.scheme),
+            settings: self.settings,
+        }
+    }
+}
+
+impl<V: SignatureScheme> WebhookSignatureLayer<V> {
+    /// A layer that verifies with `scheme`, with the defaults in the table above.
+    pub fn new(scheme: V) -> Self {
+        let policy = scheme.response_policy();
+        Self {
+            scheme: Arc::new(scheme),
+            settings: Settings {
+                body_limit: DEFAULT_BODY_LIMIT,
+                policy,
+            },
+        }
+    }
+
+    /// The largest body accepted, in bytes; a larger one gets `413` and is not read further.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.settings.body_limit = bytes;
+        self
+    }
+
+    /// Overrides what is done to responses (by default, what the scheme demands).
+    pub fn response_policy(mut self, policy: ResponsePolicy) -> Self {
+        self.settings.policy = policy;
+        self
+    }
+
+    /// The scheme this layer verifies with.
+    #[must_use]
+    pub fn scheme(&self) -> &V {
+        &self.scheme
+    }
+}
+
+impl<S, V> Layer<S> for WebhookSignatureLayer<V> {
+    type Service = WebhookSignature<S, V>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        WebhookSignature::from_parts(inner, Arc::clone(&self.scheme), self.settings)
+    }
+}

@@ -1,0 +1,57 @@
+//! [`WebhookSignatureLayer`]: buffer, verify, then call the inner service.
+//!
+//! Per request the middleware
+//!
+//! 1. refuses a `Content-Length` over the limit with `413` before reading anything, then reads
+//!    the body frame by frame and answers `413` as soon as it passes the limit (default
+//!    [`DEFAULT_BODY_LIMIT`], 1 MiB), without reading the rest;
+//! 2. hands the head and the whole body to the [`SignatureScheme`](crate::SignatureScheme);
+//!    a missing, malformed or wrong signature gets `401` with an empty body, and the inner
+//!    service is never called;
+//! 3. calls the inner service with the verified bytes as a [`RequestBody`] (no copy) and a
+//!    [`Verified`](crate::Verified) marker in the request extensions;
+//! 4. applies the scheme's [`ResponsePolicy`](crate::ResponsePolicy) to whatever comes back:
+//!    for Xero every body and every `Set-Cookie` is removed, the status kept.
+//!
+//! Failures are responses, not errors, so the layer drops into `Router::layer` and
+//! `Router::route_layer` as it is. Each rejection is logged with `tracing` and rides in the
+//! response's extensions as a [`Rejection`](crate::Rejection).
+//!
+//! ```
+//! use axum::{Router, body::Body, routing::post};
+//! use http::{Request, StatusCode};
+//! use tower::ServiceExt as _;
+//! use tower_webhooks::{Secret, WebhookSignatureLayer, VerifiedEvents, xero};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! async fn handle(events: VerifiedEvents<xero::Event>) -> StatusCode {
+//!     for event in &events {
+//!         println!("{:?} {:?} {}", event.event_category, event.event_type, event.resource_id);
+//!     }
+//!     StatusCode::OK
+//! }
+//!
+//! let app = Router::new()
+//!     .route("/webhooks/xero", post(handle))
+//!     .route_layer(WebhookSignatureLayer::new(xero::Xero::new(Secret::new("key"))));
+//!
+//! // An unsigned delivery never reaches the handler.
+//! let response = app
+//!     .oneshot(Request::post("/webhooks/xero").body(Body::from("{}")).unwrap())
+//!     .await
+//!     .unwrap();
+//! assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+//! # }
+//! ```
+
+mod body;
+mod collect;
+mod future;
+#[allow(clippy::module_inception)]
+mod layer;
+mod service;
+
+pub use body::{RequestBody, ResponseBody};
+pub use future::ResponseFuture;
+pub use layer::{DEFAULT_BODY_LIMIT, WebhookSignatureLayer};
+pub use service::WebhookSignature;

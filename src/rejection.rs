@@ -1,0 +1,158 @@
+//! [`Rejection`]: why a delivery was refused, for logs and for the status code.
+
+use std::fmt;
+
+use http::{HeaderName, StatusCode};
+
+/// Why a delivery was refused.
+///
+/// Schemes return it from [`SignatureScheme::verify`](crate::SignatureScheme::verify); the layer
+/// returns it for body problems. The layer logs it with `tracing` and answers with
+/// [`status`](Rejection::status) and an **empty body**: the reason is never sent to the caller.
+/// The rejection also rides in the response's extensions, for middleware further out.
+///
+/// It holds header names and fixed descriptions only, never key material or body bytes.
+///
+/// ```
+/// use http::StatusCode;
+/// use tower_webhooks::{Rejection, RejectionKind};
+///
+/// let rejection = Rejection::missing_header(http::HeaderName::from_static("x-xero-signature"));
+/// assert_eq!(rejection.kind(), RejectionKind::MissingHeader);
+/// assert_eq!(rejection.status(), StatusCode::UNAUTHORIZED);
+/// assert_eq!(rejection.to_string(), "missing header `x-xero-signature`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    kind: RejectionKind,
+    header: Option<HeaderName>,
+    detail: Option<&'static str>,
+    limit: Option<usize>,
+}
+
+/// The reason in a [`Rejection`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RejectionKind {
+    /// The signature header is absent. `401`.
+    MissingHeader,
+    /// The signature header is present but cannot be parsed, or appears more than once. `401`.
+    MalformedHeader,
+    /// The header parsed, but the signature does not match the body under the key. `401`.
+    SignatureMismatch,
+    /// The body cannot be interpreted the way the scheme needs (for example, not JSON where the
+    /// signed bytes are derived from JSON). `401`: the delivery is not verified.
+    UnverifiableBody,
+    /// The body (or its `Content-Length`) exceeds the layer's limit. `413`.
+    BodyTooLarge,
+    /// The body could not be read: the client went away or sent a malformed or truncated body.
+    /// `400`.
+    BodyUnreadable,
+}
+
+impl Rejection {
+    fn new(kind: RejectionKind) -> Self {
+        Self {
+            kind,
+            header: None,
+            detail: None,
+            limit: None,
+        }
+    }
+
+    /// The signature header `header` is absent.
+    #[must_use]
+    pub fn missing_header(header: HeaderName) -> Self {
+        Self {
+            header: Some(header),
+            ..Self::new(RejectionKind::MissingHeader)
+        }
+    }
+
+    /// The header `header` cannot be parsed; `why` says how, in a few words ("not base64").
+    #[must_use]
+    pub fn malformed_header(header: HeaderName, why: &'static str) -> Self {
+        Self {
+            header: Some(header),
+            detail: Some(why),
+            ..Self::new(RejectionKind::MalformedHeader)
+        }
+    }
+
+    /// No signature in the request matches the body under the scheme's key.
+    #[must_use]
+    pub fn signature_mismatch() -> Self {
+        Self::new(RejectionKind::SignatureMismatch)
+    }
+
+    /// The body cannot be turned into the bytes the provider signs; `why` says how.
+    #[must_use]
+    pub fn unverifiable_body(why: &'static str) -> Self {
+        Self {
+            detail: Some(why),
+            ..Self::new(RejectionKind::UnverifiableBody)
+        }
+    }
+
+    pub(crate) fn body_too_large(limit: usize) -> Self {
+        Self {
+            limit: Some(limit),
+            ..Self::new(RejectionKind::BodyTooLarge)
+        }
+    }
+
+    pub(crate) fn body_unreadable() -> Self {
+        Self::new(RejectionKind::BodyUnreadable)
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub fn kind(&self) -> RejectionKind {
+        self.kind
+    }
+
+    /// The header concerned, if any.
+    #[must_use]
+    pub fn header(&self) -> Option<&HeaderName> {
+        self.header.as_ref()
+    }
+
+    /// The status code the layer answers with: `413` for an oversize body, `400` for an
+    /// unreadable one, `401` for everything about the signature.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self.kind {
+            RejectionKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            RejectionKind::BodyUnreadable => StatusCode::BAD_REQUEST,
+            RejectionKind::MissingHeader
+            | RejectionKind::MalformedHeader
+            | RejectionKind::SignatureMismatch
+            | RejectionKind::UnverifiableBody => StatusCode::UNAUTHORIZED,
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header = self.header.as_ref().map_or("", HeaderName::as_str);
+        match self.kind {
+            RejectionKind::MissingHeader => write!(f, "missing header `{header}`")?,
+            RejectionKind::MalformedHeader => write!(f, "malformed header `{header}`")?,
+            RejectionKind::SignatureMismatch => f.write_str("no signature matches the body")?,
+            RejectionKind::UnverifiableBody => f.write_str("the body cannot be verified")?,
+            RejectionKind::BodyTooLarge => {
+                return match self.limit {
+                    Some(limit) => write!(f, "body exceeds the limit of {limit} bytes"),
+                    None => f.write_str("body exceeds the limit"),
+                };
+            }
+            RejectionKind::BodyUnreadable => f.write_str("the body could not be read")?,
+        }
+        match self.detail {
+            Some(detail) => write!(f, ": {detail}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {}

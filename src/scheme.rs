@@ -1,0 +1,199 @@
+//! [`SignatureScheme`]: how a provider signs its deliveries, and what it expects back.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::request::Parts;
+
+use crate::Rejection;
+
+/// How a provider signs its deliveries.
+///
+/// The layer calls [`verify`](SignatureScheme::verify) with the request head and the whole
+/// buffered body before the inner service runs. Implement it for a provider this crate does not
+/// ship:
+///
+/// ```
+/// use base64::Engine as _;
+/// use bytes::Bytes;
+/// use hmac::{Hmac, Mac};
+/// use http::{HeaderName, request::Parts};
+/// use sha2::Sha256;
+/// use tower_webhooks::{Rejection, Secret, SignatureScheme, Verification};
+///
+/// /// Acme sends base64(HMAC-SHA256(secret, raw body)) in `x-acme-signature`.
+/// struct Acme {
+///     secret: Secret,
+/// }
+///
+/// const HEADER: HeaderName = HeaderName::from_static("x-acme-signature");
+///
+/// impl SignatureScheme for Acme {
+///     fn name(&self) -> &'static str {
+///         "acme"
+///     }
+///
+///     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
+///         let value = head
+///             .headers
+///             .get(&HEADER)
+///             .ok_or_else(|| Rejection::missing_header(HEADER))?;
+///         let tag = base64::engine::general_purpose::STANDARD
+///             .decode(value.as_bytes())
+///             .map_err(|_| Rejection::malformed_header(HEADER, "not base64"))?;
+///         let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.expose_secret())
+///             .expect("HMAC takes keys of any length");
+///         mac.update(body);
+///         // `verify_slice` compares in constant time; never compare tags with `==`.
+///         mac.verify_slice(&tag)
+///             .map_err(|_| Rejection::signature_mismatch())?;
+///         Ok(Verification::raw_body())
+///     }
+/// }
+/// ```
+///
+/// The built-in schemes ([`Xero`](crate::xero::Xero),
+/// [`InvoiceAhoy`](crate::invoice_ahoy::InvoiceAhoy), [`Xemelgo`](crate::xemelgo::Xemelgo)) are
+/// written the same way.
+pub trait SignatureScheme: Send + Sync + 'static {
+    /// A short, stable name for logs, such as `"xero"`.
+    fn name(&self) -> &'static str;
+
+    /// Accepts or rejects one delivery.
+    ///
+    /// `body` is the whole body exactly as received. Compare signatures in constant time (a
+    /// MAC's `verify_slice`), never with `==`. The [`Rejection`] is logged, never sent.
+    fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection>;
+
+    /// Where the delivery's events are in its JSON body. Default: the body is one event.
+    fn event_layout(&self) -> EventLayout {
+        EventLayout::Single
+    }
+
+    /// What the provider demands of responses. Default: responses pass through unchanged.
+    fn response_policy(&self) -> ResponsePolicy {
+        ResponsePolicy::unchanged()
+    }
+}
+
+impl<T: SignatureScheme + ?Sized> SignatureScheme for Arc<T> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
+        (**self).verify(head, body)
+    }
+    fn event_layout(&self) -> EventLayout {
+        (**self).event_layout()
+    }
+    fn response_policy(&self) -> ResponsePolicy {
+        (**self).response_policy()
+    }
+}
+
+impl<T: SignatureScheme + ?Sized> SignatureScheme for Box<T> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
+        (**self).verify(head, body)
+    }
+    fn event_layout(&self) -> EventLayout {
+        (**self).event_layout()
+    }
+    fn response_policy(&self) -> ResponsePolicy {
+        (**self).response_policy()
+    }
+}
+
+/// A successful verification: which bytes were signed.
+///
+/// Almost every provider signs the raw body ([`Verification::raw_body`]). A provider that signs
+/// bytes derived from the body (Xemelgo's `JSON.stringify` form) returns
+/// [`Verification::derived_body`]; the layer then hands **those** bytes to the inner service, so
+/// a handler never reads a byte nobody signed.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Verification {
+    pub(crate) signed_body: Option<Bytes>,
+}
+
+impl Verification {
+    /// The raw body, as received, is what was signed.
+    pub fn raw_body() -> Self {
+        Self { signed_body: None }
+    }
+
+    /// `signed` (derived from the raw body) is what was signed; the inner service receives it in
+    /// place of the raw body.
+    pub fn derived_body(signed: Bytes) -> Self {
+        Self {
+            signed_body: Some(signed),
+        }
+    }
+}
+
+/// Where the events of a delivery are in its JSON body, for
+/// [`VerifiedEvents`](crate::VerifiedEvents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventLayout {
+    /// The body is one event (InvoiceAhoy, Xemelgo, most providers).
+    Single,
+    /// The body is an object whose field of this name is an array of events (Xero: `events`).
+    Field(&'static str),
+    /// The body is an array of events.
+    Array,
+}
+
+/// What a provider demands of the responses to its deliveries.
+///
+/// Xero, for instance, wants no body and no cookies, whatever the status:
+///
+/// ```
+/// use tower_webhooks::ResponsePolicy;
+///
+/// let xero = ResponsePolicy::unchanged().strip_body(true).strip_cookies(true);
+/// assert!(xero.strips_body() && xero.strips_cookies());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[must_use]
+pub struct ResponsePolicy {
+    strip_body: bool,
+    strip_cookies: bool,
+}
+
+impl ResponsePolicy {
+    /// Responses pass through as the inner service wrote them.
+    pub const fn unchanged() -> Self {
+        Self {
+            strip_body: false,
+            strip_cookies: false,
+        }
+    }
+
+    /// Whether to replace every response body (and its `Content-Type`/`Content-Length`) with an
+    /// empty one, keeping the status.
+    pub const fn strip_body(mut self, strip: bool) -> Self {
+        self.strip_body = strip;
+        self
+    }
+
+    /// Whether to remove every `Set-Cookie` header from every response.
+    pub const fn strip_cookies(mut self, strip: bool) -> Self {
+        self.strip_cookies = strip;
+        self
+    }
+
+    /// Whether bodies are stripped.
+    #[must_use]
+    pub const fn strips_body(&self) -> bool {
+        self.strip_body
+    }
+
+    /// Whether cookies are stripped.
+    #[must_use]
+    pub const fn strips_cookies(&self) -> bool {
+        self.strip_cookies
+    }
+}
