@@ -1,0 +1,172 @@
+//! Helpers shared by the integration tests: signing as each provider does, and a router that
+//! records what its handler saw.
+#![allow(dead_code, unreachable_pub)]
+
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    Router,
+    body::{Body, Bytes},
+    extract::State,
+    http::{HeaderMap, Request, StatusCode, header},
+    response::IntoResponse,
+    routing::post,
+};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use http_body_util::BodyExt as _;
+use sha2::Sha256;
+use tower::ServiceExt as _;
+use tower_webhooks::{SignatureScheme, WebhookSignatureLayer};
+
+pub const XERO_KEY: &str = "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==";
+pub const INVOICE_AHOY_SECRET: &str = "ia_whsec_example_0123456789";
+pub const XEMELGO_SECRET: &str = "your-secret-key-must-be-longer-than-24-characters";
+
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+pub fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One of the seed providers, with how it signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    Xero,
+    InvoiceAhoy,
+    Xemelgo,
+}
+
+impl Provider {
+    pub const ALL: [Provider; 3] = [Provider::Xero, Provider::InvoiceAhoy, Provider::Xemelgo];
+
+    pub fn header(self) -> &'static str {
+        match self {
+            Provider::Xero => "x-xero-signature",
+            Provider::InvoiceAhoy => "x-ia-signature",
+            Provider::Xemelgo => "xemelgo-signature",
+        }
+    }
+
+    pub fn secret(self) -> &'static str {
+        match self {
+            Provider::Xero => XERO_KEY,
+            Provider::InvoiceAhoy => INVOICE_AHOY_SECRET,
+            Provider::Xemelgo => XEMELGO_SECRET,
+        }
+    }
+
+    /// The header value the provider would send for `body` under `key`.
+    pub fn signature_with(self, key: &str, body: &[u8]) -> String {
+        let tag = hmac_sha256(key.as_bytes(), body);
+        match self {
+            Provider::Xero => base64(&tag),
+            Provider::InvoiceAhoy => hex(&tag),
+            Provider::Xemelgo => format!("sha256={}", hex(&tag)),
+        }
+    }
+
+    pub fn signature(self, body: &[u8]) -> String {
+        self.signature_with(self.secret(), body)
+    }
+
+    pub fn layer(self) -> WebhookSignatureLayer<Box<dyn SignatureScheme>> {
+        let scheme: Box<dyn SignatureScheme> = match self {
+            Provider::Xero => Box::new(tower_webhooks::xero::Xero::new(XERO_KEY)),
+            Provider::InvoiceAhoy => {
+                Box::new(tower_webhooks::invoice_ahoy::InvoiceAhoy::new(INVOICE_AHOY_SECRET))
+            }
+            Provider::Xemelgo => {
+                Box::new(tower_webhooks::xemelgo::Xemelgo::new(XEMELGO_SECRET).unwrap())
+            }
+        };
+        WebhookSignatureLayer::new(scheme)
+    }
+
+    /// A body of the provider's shape.
+    pub fn sample_body(self) -> &'static str {
+        match self {
+            Provider::Xero => XERO_BATCH,
+            Provider::InvoiceAhoy => {
+                r#"{"id":"a056V7R7NmNRjl70","type":"invoice.updated","payload":{"id":"SIuAFUNKdSYHZF2w","total":12.5}}"#
+            }
+            Provider::Xemelgo => {
+                r#"{"id":"c1314cc5-60f7-ddba-7be3-900030a8ee05","eventTimestamp":1765572297000,"topic":"inventory.cycle_count","data":{"qty":3}}"#
+            }
+        }
+    }
+}
+
+pub const XERO_BATCH: &str = r#"{"events":[{"resourceUrl":"https://api.xero.com/api.xro/2.0/Invoices/0d3a5e2c","resourceId":"0d3a5e2c","eventDateUtc":"2024-05-01T10:00:00.000","eventType":"CREATE","eventCategory":"INVOICE","tenantId":"tenant-a","tenantType":"ORGANISATION"},{"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/7f1b","resourceId":"7f1b","eventDateUtc":"2024-05-01T10:00:01.000","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"tenant-b","tenantType":"ORGANISATION"}],"firstEventSequence":11,"lastEventSequence":12,"entropy":"S0m3r4Nd0mt3xt"}"#;
+
+/// What the recording handler saw: each call's body bytes.
+#[derive(Clone, Default)]
+pub struct Seen(Arc<Mutex<Vec<Bytes>>>);
+
+impl Seen {
+    pub fn calls(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+    pub fn last(&self) -> Option<Bytes> {
+        self.0.lock().unwrap().last().cloned()
+    }
+}
+
+/// `POST /raw` records the body it receives and answers 200 with a body and two cookies;
+/// `POST /boom` answers 500 with a body and a cookie. Both behind the provider's layer.
+pub fn recording_app(layer: WebhookSignatureLayer<Box<dyn SignatureScheme>>, seen: Seen) -> Router {
+    async fn raw(State(seen): State<Seen>, body: Bytes) -> impl IntoResponse {
+        seen.0.lock().unwrap().push(body);
+        let mut headers = HeaderMap::new();
+        headers.append(header::SET_COOKIE, "session=abc".parse().unwrap());
+        headers.append(header::SET_COOKIE, "tracking=xyz".parse().unwrap());
+        (StatusCode::OK, headers, "handled")
+    }
+    async fn boom(State(seen): State<Seen>, body: Bytes) -> impl IntoResponse {
+        seen.0.lock().unwrap().push(body);
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::SET_COOKIE, "crash=1")],
+            "internal error details",
+        )
+    }
+    Router::new()
+        .route("/raw", post(raw))
+        .route("/boom", post(boom))
+        .route_layer(layer)
+        .with_state(seen)
+}
+
+pub fn signed_request(path: &str, header: &str, signature: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(path)
+        .header(header, signature)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.into())
+        .unwrap()
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+pub async fn send(app: Router, request: Request<Body>) -> Reply {
+    let response = app.oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    Reply {
+        status: parts.status,
+        headers: parts.headers,
+        body: body.collect().await.unwrap().to_bytes(),
+    }
+}
