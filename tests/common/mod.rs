@@ -79,16 +79,25 @@ impl Provider {
     }
 
     pub fn layer(self) -> WebhookSignatureLayer<Box<dyn SignatureScheme>> {
+        self.layer_with(self.secret())
+    }
+
+    pub fn layer_with(self, secret: &str) -> WebhookSignatureLayer<Box<dyn SignatureScheme>> {
         let scheme: Box<dyn SignatureScheme> = match self {
-            Provider::Xero => Box::new(tower_webhooks::xero::Xero::new(XERO_KEY)),
-            Provider::InvoiceAhoy => {
-                Box::new(tower_webhooks::invoice_ahoy::InvoiceAhoy::new(INVOICE_AHOY_SECRET))
-            }
-            Provider::Xemelgo => {
-                Box::new(tower_webhooks::xemelgo::Xemelgo::new(XEMELGO_SECRET).unwrap())
-            }
+            Provider::Xero => Box::new(tower_webhooks::xero::Xero::new(secret)),
+            Provider::InvoiceAhoy => Box::new(tower_webhooks::invoice_ahoy::InvoiceAhoy::new(secret)),
+            Provider::Xemelgo => Box::new(tower_webhooks::xemelgo::Xemelgo::new(secret).unwrap()),
         };
         WebhookSignatureLayer::new(scheme)
+    }
+
+    pub fn from_name(name: &str) -> Option<Provider> {
+        match name {
+            "xero" => Some(Provider::Xero),
+            "invoiceahoy" => Some(Provider::InvoiceAhoy),
+            "xemelgo" => Some(Provider::Xemelgo),
+            _ => None,
+        }
     }
 
     /// A body of the provider's shape.
