@@ -1,0 +1,132 @@
+//! The example servers, started as users start them, driven over HTTP by a Node client that
+//! signs as each provider's documentation does (`tests/node/seed_client.mjs`); and the demo.
+//!
+//! `cargo test` builds the examples before it runs this file; their binaries sit next to this
+//! test's, in `target/<profile>/examples/`.
+
+use std::{path::PathBuf, process::Stdio, time::Duration};
+
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+const SECRET_VARS: [&str; 3] = ["XERO_WEBHOOK_KEY", "INVOICEAHOY_WEBHOOK_SECRET", "XEMELGO_WEBHOOK_SECRET"];
+
+fn example(name: &str) -> PathBuf {
+    let test_binary = std::env::current_exe().unwrap();
+    let profile_dir = test_binary.parent().unwrap().parent().unwrap();
+    let path = profile_dir.join("examples").join(name);
+    assert!(path.exists(), "{} is missing: run through `cargo test`", path.display());
+    path
+}
+
+fn command(name: &str, env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(example(name));
+    for var in SECRET_VARS {
+        command.env_remove(var);
+    }
+    command
+        .envs(env.iter().copied())
+        .env("PORT", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// Starts an example and waits for its "listening on" line; returns it and the URL.
+async fn start(name: &str, env: &[(&str, &str)]) -> (Child, String) {
+    let mut child = command(name, env).spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(at) = line.find("http://127.0.0.1:") {
+                return line[at..].split_whitespace().next().unwrap().to_owned();
+            }
+        }
+        panic!("{name} exited before listening");
+    })
+    .await
+    .expect("the example listens within 30 s");
+    // Keep draining its log so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, url)
+}
+
+async fn drive_with_node(provider: &str, url: &str, secret: &str) {
+    let output = Command::new("node")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/node/seed_client.mjs"))
+        .args([provider, url, secret])
+        .output()
+        .await
+        .expect("node is installed (it is on every machine this project runs on)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{provider}: the seed rules failed:\n{stdout}");
+    assert!(stdout.lines().filter(|l| l.starts_with("ok - ")).count() >= 6);
+}
+
+#[tokio::test]
+async fn the_xero_example_passes_xeros_rules_and_intent_to_receive() {
+    let key = "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==";
+    let (_server, url) = start("xero", &[("XERO_WEBHOOK_KEY", key)]).await;
+    assert!(url.ends_with("/webhooks/xero"));
+    drive_with_node("xero", &url, key).await;
+}
+
+#[tokio::test]
+async fn the_invoice_ahoy_example_passes_its_rules() {
+    let secret = "ia_whsec_example_0123456789";
+    let (_server, url) = start("invoice_ahoy", &[("INVOICEAHOY_WEBHOOK_SECRET", secret)]).await;
+    assert!(url.ends_with("/webhooks/invoiceahoy"));
+    drive_with_node("invoiceahoy", &url, secret).await;
+}
+
+#[tokio::test]
+async fn the_xemelgo_example_passes_its_rules() {
+    let secret = "your-secret-key-must-be-longer-than-24-characters";
+    let (_server, url) = start("xemelgo", &[("XEMELGO_WEBHOOK_SECRET", secret)]).await;
+    assert!(url.ends_with("/webhooks/xemelgo"));
+    drive_with_node("xemelgo", &url, secret).await;
+}
+
+/// Runs an example that must refuse to start; returns its stderr.
+async fn refused(name: &str, env: &[(&str, &str)]) -> String {
+    let output = tokio::time::timeout(Duration::from_secs(30), command(name, env).output())
+        .await
+        .expect("it exits promptly")
+        .unwrap();
+    assert!(!output.status.success(), "{name} must not start with {env:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn the_examples_refuse_to_start_without_their_secret() {
+    for (name, var) in [("xero", SECRET_VARS[0]), ("invoice_ahoy", SECRET_VARS[1]), ("xemelgo", SECRET_VARS[2])] {
+        let missing = refused(name, &[]).await;
+        assert!(missing.contains(var) && missing.contains("not set"), "{name}: {missing}");
+        let empty = refused(name, &[(var, "")]).await;
+        assert!(empty.contains(var) && empty.contains("empty"), "{name}: {empty}");
+    }
+    let short = refused("xemelgo", &[("XEMELGO_WEBHOOK_SECRET", "only-twenty-four-chars!!")]).await;
+    assert!(short.contains("longer than 24 characters"), "{short}");
+    assert!(!short.contains("only-twenty-four-chars!!"), "the secret must not be echoed");
+}
+
+#[tokio::test]
+async fn the_demo_shows_intent_to_receive_and_an_accepted_batch() {
+    let output = tokio::time::timeout(Duration::from_secs(60), command("demo", &[]).output())
+        .await
+        .expect("the demo finishes within 60 s")
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("POST ")).collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[0].contains("Intent to receive") && lines[0].contains("200 OK"), "{stdout}");
+    assert!(lines[1].contains("Intent to receive") && lines[1].contains("401 Unauthorized"), "{stdout}");
+    assert!(lines[2].contains("batch") && lines[2].contains("200 OK") && lines[2].ends_with("accepted"), "{stdout}");
+    assert!(stdout.contains("The handler saw 3 verified events"), "{stdout}");
+}
