@@ -34,7 +34,9 @@ async fn main() -> ExitCode {
     let seen = Seen::default();
     let app = Router::new()
         .route("/webhooks/xero", post(handle))
-        .route_layer(WebhookSignatureLayer::new(xero::Xero::new(Secret::new(key.as_str()))))
+        .route_layer(WebhookSignatureLayer::new(xero::Xero::new(Secret::new(
+            key.as_str(),
+        ))))
         .with_state(Arc::clone(&seen));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -56,12 +58,28 @@ async fn main() -> ExitCode {
 
     let mut all_as_required = true;
     for (what, body, signing_key, expected) in [
-        ("Intent to receive, signed with the key", &itr, &key, StatusCode::OK),
-        ("Intent to receive, signed wrongly     ", &itr, &wrong_key, StatusCode::UNAUTHORIZED),
-        ("batch: 3 events from 2 tenants        ", &batch, &key, StatusCode::OK),
+        (
+            "Intent to receive, signed with the key",
+            &itr,
+            &key,
+            StatusCode::OK,
+        ),
+        (
+            "Intent to receive, signed wrongly     ",
+            &itr,
+            &wrong_key,
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "batch: 3 events from 2 tenants        ",
+            &batch,
+            &key,
+            StatusCode::OK,
+        ),
     ] {
         let started = Instant::now();
-        let (status, body_len, cookies) = deliver(&client, &url, body, &sign(signing_key, body)).await;
+        let (status, body_len, cookies) =
+            deliver(&client, &url, body, &sign(signing_key, body)).await;
         let elapsed = started.elapsed();
         let as_required = status == expected && body_len == 0 && !cookies && elapsed.as_secs() < 5;
         all_as_required &= as_required;
@@ -73,7 +91,11 @@ async fn main() -> ExitCode {
         };
         println!(
             "POST {what} -> {status}, {}, {} in {:.1} ms: {verdict}",
-            if body_len == 0 { "empty body" } else { "with a body" },
+            if body_len == 0 {
+                "empty body"
+            } else {
+                "with a body"
+            },
             if cookies { "cookies set" } else { "no cookies" },
             elapsed.as_secs_f64() * 1000.0,
         );
@@ -120,24 +142,51 @@ async fn deliver(
         .header("x-xero-signature", signature)
         .body(Full::new(Bytes::copy_from_slice(body.as_bytes())))
         .expect("a valid request");
-    let response = client.request(request).await.expect("the local server answers");
+    let response = client
+        .request(request)
+        .await
+        .expect("the local server answers");
     let status = response.status();
     let cookies = response.headers().contains_key(header::SET_COOKIE);
-    let body = response.into_body().collect().await.expect("a body").to_bytes();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes();
     (status, body.len(), cookies)
 }
 
 fn batch_of_three_events_from_two_tenants() -> String {
     let event = |tenant: &str, category: &str, kind: &str, id: &str| {
-        let resource = if category == "INVOICE" { "Invoices" } else { "Contacts" };
+        let resource = if category == "INVOICE" {
+            "Invoices"
+        } else {
+            "Contacts"
+        };
         format!(
             r#"{{"resourceUrl":"https://api.xero.com/api.xro/2.0/{resource}/{id}","resourceId":"{id}","eventDateUtc":"2026-11-24T09:30:00.000","eventType":"{kind}","eventCategory":"{category}","tenantId":"{tenant}","tenantType":"ORGANISATION"}}"#
         )
     };
     let events = [
-        event("c2cc9b6e-9458-4c7d-93cc-f02b81b0594f", "INVOICE", "CREATE", "0d3a5e2c-1f2b-4b8e-9c47-5f1f3b2a7d10"),
-        event("c2cc9b6e-9458-4c7d-93cc-f02b81b0594f", "INVOICE", "UPDATE", "0d3a5e2c-1f2b-4b8e-9c47-5f1f3b2a7d10"),
-        event("7a4b3c2d-1e0f-4a5b-8c7d-6e5f4a3b2c1d", "CONTACT", "UPDATE", "717f2bfc-c6d4-41fd-b238-3f2f0c0cf777"),
+        event(
+            "c2cc9b6e-9458-4c7d-93cc-f02b81b0594f",
+            "INVOICE",
+            "CREATE",
+            "0d3a5e2c-1f2b-4b8e-9c47-5f1f3b2a7d10",
+        ),
+        event(
+            "c2cc9b6e-9458-4c7d-93cc-f02b81b0594f",
+            "INVOICE",
+            "UPDATE",
+            "0d3a5e2c-1f2b-4b8e-9c47-5f1f3b2a7d10",
+        ),
+        event(
+            "7a4b3c2d-1e0f-4a5b-8c7d-6e5f4a3b2c1d",
+            "CONTACT",
+            "UPDATE",
+            "717f2bfc-c6d4-41fd-b238-3f2f0c0cf777",
+        ),
     ];
     format!(
         r#"{{"events":[{}],"firstEventSequence":1,"lastEventSequence":3,"entropy":"QWERTYUIOPASDFGHJKLZ"}}"#,

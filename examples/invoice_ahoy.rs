@@ -14,18 +14,24 @@ use tower_webhooks::{Secret, VerifiedEvents, WebhookSignatureLayer, invoice_ahoy
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
 
     let secret = match Secret::from_env("INVOICEAHOY_WEBHOOK_SECRET") {
         Ok(secret) => secret,
         Err(error) => {
-            eprintln!("error: {error}; set it to the secret webhook key from InvoiceAhoy's API settings");
+            eprintln!(
+                "error: {error}; set it to the secret webhook key from InvoiceAhoy's API settings"
+            );
             return ExitCode::FAILURE;
         }
     };
     let app = Router::new()
         .route("/webhooks/invoiceahoy", post(handle))
-        .route_layer(WebhookSignatureLayer::new(invoice_ahoy::InvoiceAhoy::new(secret)));
+        .route_layer(WebhookSignatureLayer::new(invoice_ahoy::InvoiceAhoy::new(
+            secret,
+        )));
     serve(app, "/webhooks/invoiceahoy").await
 }
 

@@ -17,7 +17,9 @@ use tower_webhooks::{Secret, VerifiedEvents, WebhookSignatureLayer, xemelgo};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
 
     let scheme = match Secret::from_env("XEMELGO_WEBHOOK_SECRET").map(xemelgo::Xemelgo::new) {
         Ok(Ok(scheme)) => scheme,

@@ -15,12 +15,16 @@ use tower_webhooks::{Secret, VerifiedEvents, WebhookSignatureLayer, xero};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .init();
 
     let key = match Secret::from_env("XERO_WEBHOOK_KEY") {
         Ok(key) => key,
         Err(error) => {
-            eprintln!("error: {error}; set it to the webhook key shown in the Xero developer portal");
+            eprintln!(
+                "error: {error}; set it to the webhook key shown in the Xero developer portal"
+            );
             return ExitCode::FAILURE;
         }
     };

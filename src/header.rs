@@ -13,7 +13,10 @@ pub(crate) fn single_value<'a>(head: &'a Parts, name: &HeaderName) -> Result<&'a
         .next()
         .ok_or_else(|| Rejection::missing_header(name.clone()))?;
     if values.next().is_some() {
-        return Err(Rejection::malformed_header(name.clone(), "sent more than once"));
+        return Err(Rejection::malformed_header(
+            name.clone(),
+            "sent more than once",
+        ));
     }
     Ok(value.as_bytes())
 }
@@ -90,7 +93,10 @@ mod tests {
         let tag = [7u8; 32];
         let text = base64::engine::general_purpose::STANDARD.encode(tag);
         assert_eq!(decode_base64::<32>(text.as_bytes()), Some(tag));
-        assert_eq!(decode_base64::<32>(text.trim_end_matches('=').as_bytes()), None);
+        assert_eq!(
+            decode_base64::<32>(text.trim_end_matches('=').as_bytes()),
+            None
+        );
         assert_eq!(decode_base64::<32>(&text.as_bytes()[..40]), None);
         let long = base64::engine::general_purpose::STANDARD.encode([7u8; 33]);
         assert_eq!(decode_base64::<32>(long.as_bytes()), None);

@@ -9,7 +9,11 @@ use crate::{Rejection, Secret};
 pub(crate) const TAG_LEN: usize = 32;
 
 /// Checks `tag` against HMAC-SHA256(`secret`, `message`) in constant time.
-pub(crate) fn verify(secret: &Secret, message: &[u8], tag: &[u8; TAG_LEN]) -> Result<(), Rejection> {
+pub(crate) fn verify(
+    secret: &Secret,
+    message: &[u8],
+    tag: &[u8; TAG_LEN],
+) -> Result<(), Rejection> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret())
         .expect("HMAC accepts keys of any length");
     mac.update(message);

@@ -11,13 +11,21 @@ use tokio::{
     process::{Child, Command},
 };
 
-const SECRET_VARS: [&str; 3] = ["XERO_WEBHOOK_KEY", "INVOICEAHOY_WEBHOOK_SECRET", "XEMELGO_WEBHOOK_SECRET"];
+const SECRET_VARS: [&str; 3] = [
+    "XERO_WEBHOOK_KEY",
+    "INVOICEAHOY_WEBHOOK_SECRET",
+    "XEMELGO_WEBHOOK_SECRET",
+];
 
 fn example(name: &str) -> PathBuf {
     let test_binary = std::env::current_exe().unwrap();
     let profile_dir = test_binary.parent().unwrap().parent().unwrap();
     let path = profile_dir.join("examples").join(name);
-    assert!(path.exists(), "{} is missing: run through `cargo test`", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run through `cargo test`",
+        path.display()
+    );
     path
 }
 
@@ -57,14 +65,20 @@ async fn start(name: &str, env: &[(&str, &str)]) -> (Child, String) {
 
 async fn drive_with_node(provider: &str, url: &str, secret: &str) {
     let output = Command::new("node")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/node/seed_client.mjs"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/node/seed_client.mjs"
+        ))
         .args([provider, url, secret])
         .output()
         .await
         .expect("node is installed (it is on every machine this project runs on)");
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "{provider}: the seed rules failed:\n{stdout}");
+    assert!(
+        output.status.success(),
+        "{provider}: the seed rules failed:\n{stdout}"
+    );
     assert!(stdout.lines().filter(|l| l.starts_with("ok - ")).count() >= 6);
 }
 
@@ -98,21 +112,41 @@ async fn refused(name: &str, env: &[(&str, &str)]) -> String {
         .await
         .expect("it exits promptly")
         .unwrap();
-    assert!(!output.status.success(), "{name} must not start with {env:?}");
+    assert!(
+        !output.status.success(),
+        "{name} must not start with {env:?}"
+    );
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[tokio::test]
 async fn the_examples_refuse_to_start_without_their_secret() {
-    for (name, var) in [("xero", SECRET_VARS[0]), ("invoice_ahoy", SECRET_VARS[1]), ("xemelgo", SECRET_VARS[2])] {
+    for (name, var) in [
+        ("xero", SECRET_VARS[0]),
+        ("invoice_ahoy", SECRET_VARS[1]),
+        ("xemelgo", SECRET_VARS[2]),
+    ] {
         let missing = refused(name, &[]).await;
-        assert!(missing.contains(var) && missing.contains("not set"), "{name}: {missing}");
+        assert!(
+            missing.contains(var) && missing.contains("not set"),
+            "{name}: {missing}"
+        );
         let empty = refused(name, &[(var, "")]).await;
-        assert!(empty.contains(var) && empty.contains("empty"), "{name}: {empty}");
+        assert!(
+            empty.contains(var) && empty.contains("empty"),
+            "{name}: {empty}"
+        );
     }
-    let short = refused("xemelgo", &[("XEMELGO_WEBHOOK_SECRET", "only-twenty-four-chars!!")]).await;
+    let short = refused(
+        "xemelgo",
+        &[("XEMELGO_WEBHOOK_SECRET", "only-twenty-four-chars!!")],
+    )
+    .await;
     assert!(short.contains("longer than 24 characters"), "{short}");
-    assert!(!short.contains("only-twenty-four-chars!!"), "the secret must not be echoed");
+    assert!(
+        !short.contains("only-twenty-four-chars!!"),
+        "the secret must not be echoed"
+    );
 }
 
 #[tokio::test]
@@ -125,8 +159,20 @@ async fn the_demo_shows_intent_to_receive_and_an_accepted_batch() {
     assert!(output.status.success(), "{stdout}");
     let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("POST ")).collect();
     assert_eq!(lines.len(), 3, "{stdout}");
-    assert!(lines[0].contains("Intent to receive") && lines[0].contains("200 OK"), "{stdout}");
-    assert!(lines[1].contains("Intent to receive") && lines[1].contains("401 Unauthorized"), "{stdout}");
-    assert!(lines[2].contains("batch") && lines[2].contains("200 OK") && lines[2].ends_with("accepted"), "{stdout}");
-    assert!(stdout.contains("The handler saw 3 verified events"), "{stdout}");
+    assert!(
+        lines[0].contains("Intent to receive") && lines[0].contains("200 OK"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains("Intent to receive") && lines[1].contains("401 Unauthorized"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].contains("batch") && lines[2].contains("200 OK") && lines[2].ends_with("accepted"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("The handler saw 3 verified events"),
+        "{stdout}"
+    );
 }

@@ -80,7 +80,10 @@ async fn an_oversize_streamed_body_is_413_and_is_not_read_whole() {
     assert!(reply.body.is_empty());
     assert_eq!(seen.calls(), 0);
     let read = produced.load(Ordering::SeqCst);
-    assert!(read <= LIMIT + CHUNK, "read {read} bytes of a 64 MiB body with a {LIMIT} limit");
+    assert!(
+        read <= LIMIT + CHUNK,
+        "read {read} bytes of a 64 MiB body with a {LIMIT} limit"
+    );
 }
 
 #[tokio::test]
@@ -91,19 +94,30 @@ async fn a_declared_length_over_the_limit_is_413_before_any_byte_is_read() {
         .header("x-xero-signature", "AAAA")
         .body(body)
         .unwrap();
-    let reply = send(recording_app(Provider::Xero.layer(), Seen::default()), request).await;
+    let reply = send(
+        recording_app(Provider::Xero.layer(), Seen::default()),
+        request,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(produced.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test]
 async fn the_default_limit_is_one_mebibyte_inclusive() {
-    for (size, status) in [(1024 * 1024, StatusCode::OK), (1024 * 1024 + 1, StatusCode::PAYLOAD_TOO_LARGE)] {
+    for (size, status) in [
+        (1024 * 1024, StatusCode::OK),
+        (1024 * 1024 + 1, StatusCode::PAYLOAD_TOO_LARGE),
+    ] {
         let body = vec![b' '; size];
         let signature = Provider::InvoiceAhoy.signature(&body);
         let seen = Seen::default();
         let app = recording_app(Provider::InvoiceAhoy.layer(), seen.clone());
-        let reply = send(app, signed_request("/raw", "x-ia-signature", &signature, body)).await;
+        let reply = send(
+            app,
+            signed_request("/raw", "x-ia-signature", &signature, body),
+        )
+        .await;
         assert_eq!(reply.status, status, "body of {size} bytes");
         assert_eq!(seen.calls(), usize::from(status == StatusCode::OK));
     }
@@ -114,7 +128,11 @@ async fn a_body_that_fails_mid_read_is_400_and_the_handler_never_runs() {
     let seen = Seen::default();
     let (body, _) = counting(1024, 10 * 1024, Some(3 * 1024));
     let request = signed_request("/raw", "x-ia-signature", "00", body);
-    let reply = send(recording_app(Provider::InvoiceAhoy.layer(), seen.clone()), request).await;
+    let reply = send(
+        recording_app(Provider::InvoiceAhoy.layer(), seen.clone()),
+        request,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.is_empty());
     assert_eq!(seen.calls(), 0);
@@ -125,8 +143,17 @@ async fn a_multi_frame_body_is_verified_whole() {
     let (body, _) = counting(1000, 10_000, None);
     let expected = vec![b'x'; 10_000];
     let seen = Seen::default();
-    let request = signed_request("/raw", "x-ia-signature", &Provider::InvoiceAhoy.signature(&expected), body);
-    let reply = send(recording_app(Provider::InvoiceAhoy.layer(), seen.clone()), request).await;
+    let request = signed_request(
+        "/raw",
+        "x-ia-signature",
+        &Provider::InvoiceAhoy.signature(&expected),
+        body,
+    );
+    let reply = send(
+        recording_app(Provider::InvoiceAhoy.layer(), seen.clone()),
+        request,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(seen.last().unwrap(), expected);
 }
@@ -156,23 +183,47 @@ async fn the_handler_gets_the_verified_buffer_itself_not_a_copy() {
     }
     let sent = Bytes::from(Provider::InvoiceAhoy.sample_body());
     let signature = Provider::InvoiceAhoy.signature(&sent);
-    let app = Router::new().route("/", post(handler)).route_layer(Provider::InvoiceAhoy.layer());
-    let reply = send(app, signed_request("/", "x-ia-signature", &signature, sent.clone())).await;
-    assert_eq!(reply.status, StatusCode::OK, "the handler's Bytes must be the verified buffer");
+    let app = Router::new()
+        .route("/", post(handler))
+        .route_layer(Provider::InvoiceAhoy.layer());
+    let reply = send(
+        app,
+        signed_request("/", "x-ia-signature", &signature, sent.clone()),
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "the handler's Bytes must be the verified buffer"
+    );
 }
 
 #[tokio::test]
 async fn xero_responses_lose_their_body_and_cookies_but_keep_their_status() {
     let body = Provider::Xero.sample_body();
     let signature = Provider::Xero.signature(body.as_bytes());
-    for (path, status) in [("/raw", StatusCode::OK), ("/boom", StatusCode::INTERNAL_SERVER_ERROR)] {
+    for (path, status) in [
+        ("/raw", StatusCode::OK),
+        ("/boom", StatusCode::INTERNAL_SERVER_ERROR),
+    ] {
         let seen = Seen::default();
         let app = recording_app(Provider::Xero.layer(), seen.clone());
-        let reply = send(app, signed_request(path, "x-xero-signature", &signature, body)).await;
+        let reply = send(
+            app,
+            signed_request(path, "x-xero-signature", &signature, body),
+        )
+        .await;
         assert_eq!(reply.status, status);
         assert_eq!(seen.calls(), 1, "the handler ran");
-        assert!(reply.body.is_empty(), "{path}: body must be stripped, got {:?}", reply.body);
-        assert!(reply.headers.get(header::SET_COOKIE).is_none(), "{path}: cookies must be stripped");
+        assert!(
+            reply.body.is_empty(),
+            "{path}: body must be stripped, got {:?}",
+            reply.body
+        );
+        assert!(
+            reply.headers.get(header::SET_COOKIE).is_none(),
+            "{path}: cookies must be stripped"
+        );
         assert!(reply.headers.get(header::CONTENT_TYPE).is_none());
     }
 }
@@ -182,7 +233,11 @@ async fn other_providers_responses_pass_through() {
     let body = Provider::InvoiceAhoy.sample_body();
     let signature = Provider::InvoiceAhoy.signature(body.as_bytes());
     let app = recording_app(Provider::InvoiceAhoy.layer(), Seen::default());
-    let reply = send(app, signed_request("/raw", "x-ia-signature", &signature, body)).await;
+    let reply = send(
+        app,
+        signed_request("/raw", "x-ia-signature", &signature, body),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body, "handled");
     assert_eq!(reply.headers.get_all(header::SET_COOKIE).iter().count(), 2);
@@ -193,8 +248,14 @@ async fn the_response_policy_can_be_overridden() {
     use tower_webhooks::ResponsePolicy;
     let body = Provider::Xero.sample_body();
     let signature = Provider::Xero.signature(body.as_bytes());
-    let layer = Provider::Xero.layer().response_policy(ResponsePolicy::unchanged().strip_cookies(true));
-    let reply = send(recording_app(layer, Seen::default()), signed_request("/raw", "x-xero-signature", &signature, body)).await;
+    let layer = Provider::Xero
+        .layer()
+        .response_policy(ResponsePolicy::unchanged().strip_cookies(true));
+    let reply = send(
+        recording_app(layer, Seen::default()),
+        signed_request("/raw", "x-xero-signature", &signature, body),
+    )
+    .await;
     assert_eq!(reply.body, "handled");
     assert!(reply.headers.get(header::SET_COOKIE).is_none());
 }

@@ -34,7 +34,11 @@ async fn the_missing_layer_is_named_in_an_error_log_line() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let unprotected = Router::new().route("/", post(handler));
-    let reply = send(unprotected, signed_request("/", "x-xero-signature", "x", "{}")).await;
+    let reply = send(
+        unprotected,
+        signed_request("/", "x-xero-signature", "x", "{}"),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("ERROR"), "{log}");

@@ -7,17 +7,27 @@ use axum::http::StatusCode;
 use common::{Provider, Seen, recording_app, send, signed_request};
 
 /// Sends `body` with `signature` (or none) to `/raw` and checks the outcome.
-async fn expect(provider: Provider, signature: Option<&str>, body: &str, status: StatusCode) -> Seen {
+async fn expect(
+    provider: Provider,
+    signature: Option<&str>,
+    body: &str,
+    status: StatusCode,
+) -> Seen {
     let seen = Seen::default();
     let app = recording_app(provider.layer(), seen.clone());
     let request = match signature {
         Some(signature) => signed_request("/raw", provider.header(), signature, body.to_owned()),
-        None => axum::http::Request::post("/raw").body(body.to_owned().into()).unwrap(),
+        None => axum::http::Request::post("/raw")
+            .body(body.to_owned().into())
+            .unwrap(),
     };
     let reply = send(app, request).await;
     assert_eq!(reply.status, status, "{provider:?} with {signature:?}");
     if status == StatusCode::UNAUTHORIZED {
-        assert!(reply.body.is_empty(), "{provider:?}: a 401 has an empty body");
+        assert!(
+            reply.body.is_empty(),
+            "{provider:?}: a 401 has an empty body"
+        );
         assert_eq!(seen.calls(), 0, "{provider:?}: the handler must not run");
         assert!(reply.headers.get("set-cookie").is_none());
     }
@@ -28,9 +38,19 @@ async fn expect(provider: Provider, signature: Option<&str>, body: &str, status:
 async fn a_good_signature_reaches_the_handler_with_the_raw_bytes() {
     for provider in Provider::ALL {
         let body = provider.sample_body();
-        let seen = expect(provider, Some(&provider.signature(body.as_bytes())), body, StatusCode::OK).await;
+        let seen = expect(
+            provider,
+            Some(&provider.signature(body.as_bytes())),
+            body,
+            StatusCode::OK,
+        )
+        .await;
         assert_eq!(seen.calls(), 1);
-        assert_eq!(seen.last().unwrap(), body.as_bytes(), "{provider:?}: exactly the raw bytes");
+        assert_eq!(
+            seen.last().unwrap(),
+            body.as_bytes(),
+            "{provider:?}: exactly the raw bytes"
+        );
     }
 }
 
@@ -38,7 +58,8 @@ async fn a_good_signature_reaches_the_handler_with_the_raw_bytes() {
 async fn a_wrong_key_is_401() {
     for provider in Provider::ALL {
         let body = provider.sample_body();
-        let forged = provider.signature_with("a-completely-different-secret-key-value", body.as_bytes());
+        let forged =
+            provider.signature_with("a-completely-different-secret-key-value", body.as_bytes());
         expect(provider, Some(&forged), body, StatusCode::UNAUTHORIZED).await;
     }
 }
@@ -46,7 +67,13 @@ async fn a_wrong_key_is_401() {
 #[tokio::test]
 async fn a_missing_signature_is_401() {
     for provider in Provider::ALL {
-        expect(provider, None, provider.sample_body(), StatusCode::UNAUTHORIZED).await;
+        expect(
+            provider,
+            None,
+            provider.sample_body(),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
     }
 }
 
@@ -84,7 +111,13 @@ async fn truncated_signatures_are_401() {
         let body = provider.sample_body();
         let good = provider.signature(body.as_bytes());
         for cut in [1, 2, 4, good.len() / 2] {
-            expect(provider, Some(&good[..good.len() - cut]), body, StatusCode::UNAUTHORIZED).await;
+            expect(
+                provider,
+                Some(&good[..good.len() - cut]),
+                body,
+                StatusCode::UNAUTHORIZED,
+            )
+            .await;
         }
     }
 }
@@ -97,14 +130,27 @@ async fn a_tampered_body_or_signature_is_401() {
         // Change the body: one byte, an appended byte, and a re-serialised (pretty) form.
         let flipped = body.replacen('1', "2", 1);
         expect(provider, Some(&good), &flipped, StatusCode::UNAUTHORIZED).await;
-        expect(provider, Some(&good), &format!("{body}0"), StatusCode::UNAUTHORIZED).await;
+        expect(
+            provider,
+            Some(&good),
+            &format!("{body}0"),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
         // Trailing whitespace is dropped by JSON.stringify, so Xemelgo's fallback accepts it
         // (and hands the handler the signed, whitespace-free bytes); the others must not.
-        let trailing = if provider == Provider::Xemelgo { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
+        let trailing = if provider == Provider::Xemelgo {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
         expect(provider, Some(&good), &format!("{body}\n"), trailing).await;
         if provider != Provider::Xemelgo {
             // Xemelgo alone accepts a signature over the JSON.stringify form; see xemelgo.rs.
-            let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(body).unwrap()).unwrap();
+            let pretty = serde_json::to_string_pretty(
+                &serde_json::from_str::<serde_json::Value>(body).unwrap(),
+            )
+            .unwrap();
             expect(provider, Some(&good), &pretty, StatusCode::UNAUTHORIZED).await;
         }
         // Change one character of the signature, keeping it well-formed.
@@ -137,7 +183,10 @@ async fn a_signature_header_sent_twice_is_401() {
 async fn hex_signatures_accept_either_case() {
     for provider in [Provider::InvoiceAhoy, Provider::Xemelgo] {
         let body = provider.sample_body();
-        let upper = provider.signature(body.as_bytes()).to_uppercase().replace("SHA256=", "sha256=");
+        let upper = provider
+            .signature(body.as_bytes())
+            .to_uppercase()
+            .replace("SHA256=", "sha256=");
         expect(provider, Some(&upper), body, StatusCode::OK).await;
     }
 }

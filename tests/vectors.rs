@@ -35,17 +35,33 @@ struct Expected {
 
 #[tokio::test]
 async fn every_seed_provider_vector_gives_the_expected_outcome() {
-    let fixtures: Fixtures =
-        serde_json::from_str(include_str!("fixtures/vectors.json")).unwrap();
-    assert_eq!(fixtures.vectors.len(), 7, "all seed-provider vectors are present");
+    let fixtures: Fixtures = serde_json::from_str(include_str!("fixtures/vectors.json")).unwrap();
+    assert_eq!(
+        fixtures.vectors.len(),
+        7,
+        "all seed-provider vectors are present"
+    );
     for vector in fixtures.vectors {
         let provider = Provider::from_name(&vector.scheme).unwrap();
-        assert_eq!(vector.expected.header.to_ascii_lowercase(), provider.header(), "{}", vector.id);
+        assert_eq!(
+            vector.expected.header.to_ascii_lowercase(),
+            provider.header(),
+            "{}",
+            vector.id
+        );
         assert!(!vector.source.is_empty());
         let seen = Seen::default();
         let app = recording_app(provider.layer_with(&vector.secret), seen.clone());
-        let wire = vector.raw_body_on_wire.clone().unwrap_or_else(|| vector.body.clone());
-        let request = signed_request("/raw", &vector.expected.header, &vector.expected.value, wire);
+        let wire = vector
+            .raw_body_on_wire
+            .clone()
+            .unwrap_or_else(|| vector.body.clone());
+        let request = signed_request(
+            "/raw",
+            &vector.expected.header,
+            &vector.expected.value,
+            wire,
+        );
         let reply = send(app, request).await;
         if vector.negative {
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", vector.id);
@@ -54,18 +70,27 @@ async fn every_seed_provider_vector_gives_the_expected_outcome() {
         } else {
             assert_eq!(reply.status, StatusCode::OK, "{}", vector.id);
             let signed = vector.signed_string.unwrap();
-            assert_eq!(seen.last().unwrap(), signed.as_bytes(), "{}: the handler gets the signed bytes", vector.id);
+            assert_eq!(
+                seen.last().unwrap(),
+                signed.as_bytes(),
+                "{}: the handler gets the signed bytes",
+                vector.id
+            );
         }
     }
 }
 
 #[tokio::test]
 async fn our_signatures_reproduce_the_vectors() {
-    let fixtures: Fixtures =
-        serde_json::from_str(include_str!("fixtures/vectors.json")).unwrap();
+    let fixtures: Fixtures = serde_json::from_str(include_str!("fixtures/vectors.json")).unwrap();
     for vector in fixtures.vectors.iter().filter(|v| !v.negative) {
         let provider = Provider::from_name(&vector.scheme).unwrap();
         let signed = vector.signed_string.as_deref().unwrap();
-        assert_eq!(provider.signature_with(&vector.secret, signed.as_bytes()), vector.expected.value, "{}", vector.id);
+        assert_eq!(
+            provider.signature_with(&vector.secret, signed.as_bytes()),
+            vector.expected.value,
+            "{}",
+            vector.id
+        );
     }
 }

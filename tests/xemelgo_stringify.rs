@@ -27,7 +27,9 @@ struct Case {
 }
 
 fn decode(text: &str) -> Vec<u8> {
-    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap()
 }
 
 fn fixtures() -> Fixtures {
@@ -43,7 +45,12 @@ fn stringify_matches_node_byte_for_byte_or_fails_closed() {
         let ours = stringify_parsed(&raw);
         match (&case.stringified_base64, &case.error) {
             (Some(_), _) if case.lone_surrogate => {
-                assert_eq!(ours.unwrap_err().kind(), StringifyErrorKind::LoneSurrogate, "{}", case.name);
+                assert_eq!(
+                    ours.unwrap_err().kind(),
+                    StringifyErrorKind::LoneSurrogate,
+                    "{}",
+                    case.name
+                );
             }
             (Some(expected), _) => {
                 let ours = ours.unwrap_or_else(|e| panic!("{}: {e}", case.name));
@@ -55,7 +62,12 @@ fn stringify_matches_node_byte_for_byte_or_fails_closed() {
                 );
             }
             (None, Some(_)) => {
-                assert_eq!(ours.unwrap_err().kind(), StringifyErrorKind::InvalidJson, "{}", case.name);
+                assert_eq!(
+                    ours.unwrap_err().kind(),
+                    StringifyErrorKind::InvalidJson,
+                    "{}",
+                    case.name
+                );
             }
             (None, None) => panic!("{}: fixture has neither output nor error", case.name),
         }
@@ -66,11 +78,27 @@ fn stringify_matches_node_byte_for_byte_or_fails_closed() {
 fn the_fixtures_cover_every_trap_the_issue_lists() {
     let names: Vec<String> = fixtures().cases.into_iter().map(|c| c.name).collect();
     for needle in [
-        "whitespace", "key order", "array-index", "duplicate keys", "unicode escapes",
-        "escaped solidus", "non-ASCII", "emoji", "1.50", "1e2", "negative zero", "1e21", "1e-7",
-        "large integers", "nested arrays and objects", "lone",
+        "whitespace",
+        "key order",
+        "array-index",
+        "duplicate keys",
+        "unicode escapes",
+        "escaped solidus",
+        "non-ASCII",
+        "emoji",
+        "1.50",
+        "1e2",
+        "negative zero",
+        "1e21",
+        "1e-7",
+        "large integers",
+        "nested arrays and objects",
+        "lone",
     ] {
-        assert!(names.iter().any(|n| n.contains(needle)), "no fixture for {needle}");
+        assert!(
+            names.iter().any(|n| n.contains(needle)),
+            "no fixture for {needle}"
+        );
     }
 }
 
@@ -83,34 +111,55 @@ async fn when_only_the_stringified_form_matches_the_handler_gets_those_bytes() {
     let mut differing = 0;
     let mut failed_closed = 0;
     for case in &fixtures.cases {
-        let (Some(stringified), Some(signature)) = (&case.stringified_base64, &case.signature) else {
+        let (Some(stringified), Some(signature)) = (&case.stringified_base64, &case.signature)
+        else {
             continue;
         };
         let raw = decode(&case.raw_base64);
         let stringified = decode(stringified);
         let seen = Seen::default();
         let app = recording_app(Provider::Xemelgo.layer(), seen.clone());
-        let reply = send(app, signed_request("/raw", "xemelgo-signature", signature, raw.clone())).await;
+        let reply = send(
+            app,
+            signed_request("/raw", "xemelgo-signature", signature, raw.clone()),
+        )
+        .await;
         if case.lone_surrogate {
             if raw == stringified {
                 // The raw bytes themselves were signed: no emulation needed, nothing to refuse.
                 assert_eq!(reply.status, StatusCode::OK, "{}", case.name);
                 assert_eq!(seen.last().unwrap(), raw, "{}", case.name);
             } else {
-                assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}: fails closed", case.name);
+                assert_eq!(
+                    reply.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{}: fails closed",
+                    case.name
+                );
                 assert_eq!(seen.calls(), 0, "{}", case.name);
                 failed_closed += 1;
             }
             continue;
         }
         assert_eq!(reply.status, StatusCode::OK, "{}", case.name);
-        assert_eq!(seen.last().unwrap(), stringified, "{}: handler sees the signed bytes", case.name);
+        assert_eq!(
+            seen.last().unwrap(),
+            stringified,
+            "{}: handler sees the signed bytes",
+            case.name
+        );
         if raw != stringified {
             differing += 1;
         }
     }
-    assert!(differing >= 25, "most fixtures exercise the fallback ({differing})");
-    assert!(failed_closed >= 2, "lone surrogates that need the fallback fail closed");
+    assert!(
+        differing >= 25,
+        "most fixtures exercise the fallback ({differing})"
+    );
+    assert!(
+        failed_closed >= 2,
+        "lone surrogates that need the fallback fail closed"
+    );
 }
 
 #[tokio::test]
@@ -119,10 +168,17 @@ async fn the_large_integer_a_sender_could_swap_is_never_handed_on() {
     // signed in stringified form and sent with either literal reaches the handler as ...7000.
     let signed = br#"{"id":12345678901234567000}"#;
     let signature = Provider::Xemelgo.signature(signed);
-    for sent in [&br#"{"id":12345678901234567891}"#[..], br#"{"id":12345678901234567892}"#] {
+    for sent in [
+        &br#"{"id":12345678901234567891}"#[..],
+        br#"{"id":12345678901234567892}"#,
+    ] {
         let seen = Seen::default();
         let app = recording_app(Provider::Xemelgo.layer(), seen.clone());
-        let reply = send(app, signed_request("/raw", "xemelgo-signature", &signature, sent.to_vec())).await;
+        let reply = send(
+            app,
+            signed_request("/raw", "xemelgo-signature", &signature, sent.to_vec()),
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(seen.last().unwrap(), &signed[..]);
     }
@@ -133,13 +189,25 @@ async fn raw_body_only_refuses_the_stringified_form() {
     use tower_webhooks::{SignatureScheme, WebhookSignatureLayer, xemelgo::Xemelgo};
     let raw = b"{ \"a\" : 1.50 }";
     let signature = Provider::Xemelgo.signature(br#"{"a":1.5}"#);
-    let strict: Box<dyn SignatureScheme> = Box::new(Xemelgo::new(common::XEMELGO_SECRET).unwrap().raw_body_only());
+    let strict: Box<dyn SignatureScheme> = Box::new(
+        Xemelgo::new(common::XEMELGO_SECRET)
+            .unwrap()
+            .raw_body_only(),
+    );
     let seen = Seen::default();
     let app = recording_app(WebhookSignatureLayer::new(strict), seen.clone());
-    let reply = send(app, signed_request("/raw", "xemelgo-signature", &signature, raw.to_vec())).await;
+    let reply = send(
+        app,
+        signed_request("/raw", "xemelgo-signature", &signature, raw.to_vec()),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(seen.calls(), 0);
     // The default scheme accepts the same delivery.
-    let reply = send(recording_app(Provider::Xemelgo.layer(), Seen::default()), signed_request("/raw", "xemelgo-signature", &signature, raw.to_vec())).await;
+    let reply = send(
+        recording_app(Provider::Xemelgo.layer(), Seen::default()),
+        signed_request("/raw", "xemelgo-signature", &signature, raw.to_vec()),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK);
 }

@@ -1,6 +1,6 @@
 //! Axum extractors for verified deliveries: [`VerifiedEvents`] and [`VerifiedJson`].
 //!
-//! Both read the [`Verified`](crate::Verified) marker that only
+//! Both read the [`Verified`] marker that only
 //! [`WebhookSignatureLayer`](crate::WebhookSignatureLayer) creates, so they can never be built
 //! from bytes that were not verified. Both implement `FromRequestParts`: they can be combined
 //! in one handler, in any order.

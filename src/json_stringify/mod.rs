@@ -131,8 +131,14 @@ mod tests {
             "[9007199254740992,12345678901234567000,null,1.7976931348623157e+308]"
         );
         assert_eq!(canon(r#""\u0041\/\u00e9""#), "\"A/é\"");
-        assert_eq!(canon(r#""\ud83d\ude00\u2028\u007f<>&""#), "\"😀\u{2028}\u{7f}<>&\"");
-        assert_eq!(canon(r#""\u001F\b\f\n\r\t\"\\""#), r#""\u001f\b\f\n\r\t\"\\""#);
+        assert_eq!(
+            canon(r#""\ud83d\ude00\u2028\u007f<>&""#),
+            "\"😀\u{2028}\u{7f}<>&\""
+        );
+        assert_eq!(
+            canon(r#""\u001F\b\f\n\r\t\"\\""#),
+            r#""\u001f\b\f\n\r\t\"\\""#
+        );
         assert_eq!(canon(r#"{"__proto__":1}"#), r#"{"__proto__":1}"#);
     }
 
@@ -147,8 +153,14 @@ mod tests {
     #[test]
     fn fails_closed_where_javascript_cannot_be_matched() {
         assert_eq!(kind(br#""\ud800""#), StringifyErrorKind::LoneSurrogate);
-        assert_eq!(kind(br#""\udc00\ud800""#), StringifyErrorKind::LoneSurrogate);
-        assert_eq!(kind(br#""\ud800\u0041""#), StringifyErrorKind::LoneSurrogate);
+        assert_eq!(
+            kind(br#""\udc00\ud800""#),
+            StringifyErrorKind::LoneSurrogate
+        );
+        assert_eq!(
+            kind(br#""\ud800\u0041""#),
+            StringifyErrorKind::LoneSurrogate
+        );
         let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
         assert_eq!(kind(deep.as_bytes()), StringifyErrorKind::TooDeep);
         let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
@@ -158,11 +170,38 @@ mod tests {
     #[test]
     fn rejects_what_json_parse_rejects() {
         for bad in [
-            "", " ", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "+1", "-", "1e", "--1", "NaN",
-            "Infinity", "'a'", "\"\\x\"", "\"\u{1}\"", "\"abc", "{a:1}", "[1] [2]", "tru", "nul",
-            "\u{feff}{}", "\"\\u12\"", "{\"a\" 1}", "[1 2]",
+            "",
+            " ",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "-",
+            "1e",
+            "--1",
+            "NaN",
+            "Infinity",
+            "'a'",
+            "\"\\x\"",
+            "\"\u{1}\"",
+            "\"abc",
+            "{a:1}",
+            "[1] [2]",
+            "tru",
+            "nul",
+            "\u{feff}{}",
+            "\"\\u12\"",
+            "{\"a\" 1}",
+            "[1 2]",
         ] {
-            assert_eq!(kind(bad.as_bytes()), StringifyErrorKind::InvalidJson, "{bad:?}");
+            assert_eq!(
+                kind(bad.as_bytes()),
+                StringifyErrorKind::InvalidJson,
+                "{bad:?}"
+            );
         }
     }
 

@@ -86,7 +86,14 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
             b'\n' => b"\\n",
             b'\r' => b"\\r",
             b'\t' => b"\\t",
-            0x00..=0x1f => &[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]],
+            0x00..=0x1f => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ],
             _ => continue,
         };
         out.extend_from_slice(&bytes[run_start..i]);
@@ -108,7 +115,17 @@ mod tests {
         assert_eq!(array_index("0"), Some(0));
         assert_eq!(array_index("10"), Some(10));
         assert_eq!(array_index("4294967294"), Some(4_294_967_294));
-        for not_index in ["4294967295", "4294967296", "00", "01", "-1", "1.0", "", "a", "99999999999"] {
+        for not_index in [
+            "4294967295",
+            "4294967296",
+            "00",
+            "01",
+            "-1",
+            "1.0",
+            "",
+            "a",
+            "99999999999",
+        ] {
             assert_eq!(array_index(not_index), None, "{not_index}");
         }
     }

@@ -6,9 +6,7 @@ use std::{
 use http::{Request, Response};
 use tower_service::Service;
 
-use super::{
-    RequestBody, ResponseBody, ResponseFuture, WebhookSignatureLayer, layer::Settings,
-};
+use super::{RequestBody, ResponseBody, ResponseFuture, WebhookSignatureLayer, layer::Settings};
 use crate::SignatureScheme;
 
 /// The middleware [`WebhookSignatureLayer`] wraps a service in. See the

@@ -85,7 +85,9 @@ impl Provider {
     pub fn layer_with(self, secret: &str) -> WebhookSignatureLayer<Box<dyn SignatureScheme>> {
         let scheme: Box<dyn SignatureScheme> = match self {
             Provider::Xero => Box::new(tower_webhooks::xero::Xero::new(secret)),
-            Provider::InvoiceAhoy => Box::new(tower_webhooks::invoice_ahoy::InvoiceAhoy::new(secret)),
+            Provider::InvoiceAhoy => {
+                Box::new(tower_webhooks::invoice_ahoy::InvoiceAhoy::new(secret))
+            }
             Provider::Xemelgo => Box::new(tower_webhooks::xemelgo::Xemelgo::new(secret).unwrap()),
         };
         WebhookSignatureLayer::new(scheme)
@@ -154,7 +156,12 @@ pub fn recording_app(layer: WebhookSignatureLayer<Box<dyn SignatureScheme>>, see
         .with_state(seen)
 }
 
-pub fn signed_request(path: &str, header: &str, signature: &str, body: impl Into<Body>) -> Request<Body> {
+pub fn signed_request(
+    path: &str,
+    header: &str,
+    signature: &str,
+    body: impl Into<Body>,
+) -> Request<Body> {
     Request::post(path)
         .header(header, signature)
         .header(header::CONTENT_TYPE, "application/json")
