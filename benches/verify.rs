@@ -1,0 +1,131 @@
+//! What verification costs, beside the limit: one bare HMAC-SHA256 over the same bytes.
+//!
+//! `cargo bench --bench verify`. Each group measures the bare `hmac` + `sha2` MAC and every
+//! scheme's `verify` on the same body, so ratios come from one run on one machine.
+
+use std::hint::black_box;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use hmac::{Hmac, Mac};
+use http::request::Parts;
+use sha2::Sha256;
+use tower_webhooks::{
+    SignatureScheme, invoice_ahoy::InvoiceAhoy, json_stringify::stringify_parsed, xemelgo::Xemelgo,
+    xero::Xero,
+};
+
+const SECRET: &str = "your-secret-key-must-be-longer-than-24-characters";
+
+fn tag(message: &[u8]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn head(header: &str, value: &str) -> Parts {
+    http::Request::post("/")
+        .header(header, value)
+        .body(())
+        .unwrap()
+        .into_parts()
+        .0
+}
+
+/// A JSON body of about `size` bytes: an array of small objects.
+fn json_body(size: usize) -> Bytes {
+    let item = r#"{"sku":"A-1","qty":12,"note":"cycle count"},"#;
+    let mut body = String::from(r#"{"id":"c1314cc5","topic":"inventory.cycle_count","data":["#);
+    while body.len() + item.len() + 3 < size {
+        body.push_str(item);
+    }
+    body.pop();
+    body.push_str("]}");
+    Bytes::from(body)
+}
+
+fn verify(c: &mut Criterion) {
+    let xero = Xero::new(SECRET);
+    let ahoy = InvoiceAhoy::new(SECRET);
+    let xemelgo = Xemelgo::new(SECRET).unwrap();
+    for size in [1024, 64 * 1024, 1024 * 1024] {
+        let body = json_body(size);
+        let t = tag(&body);
+        let mut group = c.benchmark_group("verify");
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::new("bare hmac-sha256 (the limit)", size),
+            &body,
+            |b, body| {
+                b.iter(|| {
+                    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+                    mac.update(black_box(body));
+                    mac.verify_slice(black_box(&t)).unwrap();
+                })
+            },
+        );
+        let cases: [(&str, &dyn SignatureScheme, Parts); 3] = [
+            (
+                "xero",
+                &xero,
+                head(
+                    "x-xero-signature",
+                    &base64::engine::general_purpose::STANDARD.encode(t),
+                ),
+            ),
+            ("invoiceahoy", &ahoy, head("x-ia-signature", &hex(&t))),
+            (
+                "xemelgo raw",
+                &xemelgo,
+                head("xemelgo-signature", &format!("sha256={}", hex(&t))),
+            ),
+        ];
+        for (name, scheme, parts) in cases {
+            group.bench_with_input(BenchmarkId::new(name, size), &body, |b, body| {
+                b.iter(|| scheme.verify(black_box(&parts), black_box(body)).unwrap())
+            });
+        }
+        group.finish();
+    }
+}
+
+/// The cost of Xemelgo's fallback: a pretty-printed body whose signature covers its
+/// `JSON.stringify` form, so the raw HMAC fails and the body is re-stringified and MACed again.
+fn xemelgo_fallback(c: &mut Criterion) {
+    let xemelgo = Xemelgo::new(SECRET).unwrap();
+    for size in [1024, 64 * 1024] {
+        let compact = json_body(size);
+        let pretty = Bytes::from(
+            compact
+                .iter()
+                .flat_map(|&b| if b == b',' { vec![b',', b' '] } else { vec![b] })
+                .collect::<Vec<u8>>(),
+        );
+        let stringified = stringify_parsed(&pretty).unwrap();
+        let parts = head(
+            "xemelgo-signature",
+            &format!("sha256={}", hex(&tag(&stringified))),
+        );
+        let mut group = c.benchmark_group("xemelgo fallback");
+        group.throughput(Throughput::Bytes(pretty.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::new("stringify only", size),
+            &pretty,
+            |b, body| b.iter(|| stringify_parsed(black_box(body)).unwrap()),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("verify via fallback", size),
+            &pretty,
+            |b, body| b.iter(|| xemelgo.verify(black_box(&parts), black_box(body)).unwrap()),
+        );
+        group.finish();
+    }
+}
+
+criterion_group!(benches, verify, xemelgo_fallback);
+criterion_main!(benches);
