@@ -28,7 +28,6 @@ pin_project! {
         state: State<B, S::Future>,
         // Held while buffering; taken when the inner service is called.
         pending: Option<Pending<S>>,
-        rejection: Option<Rejection>,
         scheme: Arc<V>,
         policy: ResponsePolicy,
     }
@@ -39,7 +38,8 @@ pin_project! {
     enum State<B, F> {
         Buffering { #[pin] body: B },
         Calling { #[pin] future: F },
-        Rejecting,
+        // An `Option` so the rejection can be moved out through the pinned projection.
+        Rejecting { rejection: Option<Rejection> },
     }
 }
 
@@ -60,12 +60,11 @@ where
         let (head, body) = request.into_parts();
         let content_length = declared_length(&head);
         // A declared length over the limit is refused before a byte of the body is read.
-        let (state, rejection) = match content_length {
-            Some(n) if n > settings.body_limit as u64 => (
-                State::Rejecting,
-                Some(Rejection::body_too_large(settings.body_limit)),
-            ),
-            _ => (State::Buffering { body }, None),
+        let state = match content_length {
+            Some(n) if n > settings.body_limit as u64 => State::Rejecting {
+                rejection: Some(Rejection::body_too_large(settings.body_limit)),
+            },
+            _ => State::Buffering { body },
         };
         Self {
             state,
@@ -74,7 +73,6 @@ where
                 inner,
                 collector: Collector::new(settings.body_limit, content_length),
             }),
-            rejection,
             scheme,
             policy: settings.policy,
         }
@@ -103,8 +101,8 @@ where
         let mut this = self.project();
         loop {
             let next = match this.state.as_mut().project() {
-                StateProj::Rejecting => {
-                    let rejection = this.rejection.take().expect("polled after completion");
+                StateProj::Rejecting { rejection } => {
+                    let rejection = rejection.take().expect("polled after completion");
                     return Poll::Ready(Ok(reject(this.scheme.name(), rejection)));
                 }
                 StateProj::Buffering { body } => {
@@ -113,9 +111,11 @@ where
                         Some(Ok(frame)) => {
                             if let Ok(data) = frame.into_data() {
                                 if let Err(TooLarge) = pending.collector.push(data) {
-                                    *this.rejection =
-                                        Some(Rejection::body_too_large(pending.collector.limit()));
-                                    State::Rejecting
+                                    State::Rejecting {
+                                        rejection: Some(Rejection::body_too_large(
+                                            pending.collector.limit(),
+                                        )),
+                                    }
                                 } else {
                                     continue;
                                 }
@@ -125,8 +125,9 @@ where
                         }
                         Some(Err(error)) => {
                             tracing::debug!(scheme = this.scheme.name(), %error, "webhook body read failed");
-                            *this.rejection = Some(Rejection::body_unreadable());
-                            State::Rejecting
+                            State::Rejecting {
+                                rejection: Some(Rejection::body_unreadable()),
+                            }
                         }
                         None => {
                             let Pending {
@@ -136,10 +137,9 @@ where
                             } = this.pending.take().expect("polled after completion");
                             let raw = collector.finish();
                             match this.scheme.verify(&head, &raw) {
-                                Err(rejection) => {
-                                    *this.rejection = Some(rejection);
-                                    State::Rejecting
-                                }
+                                Err(rejection) => State::Rejecting {
+                                    rejection: Some(rejection),
+                                },
                                 Ok(verification) => {
                                     let signed = verification.signed_body.unwrap_or(raw);
                                     head.extensions.insert(Verified::new(
