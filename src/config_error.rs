@@ -27,6 +27,13 @@ pub struct ConfigError {
 pub enum ConfigErrorKind {
     /// The secret is shorter than the provider allows.
     SecretTooShort,
+    /// The secret is not in the form the scheme decodes (a `whsec_` secret that is not base64).
+    InvalidSecret,
+    /// The scheme was given no key.
+    NoKeys,
+    /// A setting cannot work: a header name that is not one, a template without `{body}`, a
+    /// public URL that is not an absolute `http(s)` URL, ...
+    InvalidSetting,
 }
 
 impl ConfigError {
@@ -37,6 +44,27 @@ impl ConfigError {
                 "{provider} signing secrets must be longer than {min_exclusive} characters; \
                  this one has {actual}"
             ),
+        }
+    }
+
+    pub(crate) fn invalid_secret(scheme: &str, why: &str) -> Self {
+        Self {
+            kind: ConfigErrorKind::InvalidSecret,
+            message: format!("{scheme}: the secret {why}"),
+        }
+    }
+
+    pub(crate) fn no_keys(scheme: &str) -> Self {
+        Self {
+            kind: ConfigErrorKind::NoKeys,
+            message: format!("{scheme}: no key to verify with"),
+        }
+    }
+
+    pub(crate) fn invalid_setting(scheme: &str, why: impl fmt::Display) -> Self {
+        Self {
+            kind: ConfigErrorKind::InvalidSetting,
+            message: format!("{scheme}: {why}"),
         }
     }
 

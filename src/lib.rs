@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod hmac_scheme;
 pub mod json_stringify;
 pub mod layer;
 
@@ -15,10 +16,14 @@ pub mod extract;
 mod config_error;
 mod header;
 mod hmac_sha256;
+mod keys;
 mod rejection;
+mod replay;
+mod request_url;
 mod scheme;
 mod secret;
 mod string_enum;
+mod verification_info;
 mod verified;
 
 pub use config_error::{ConfigError, ConfigErrorKind};
@@ -28,4 +33,7 @@ pub use layer::{WebhookSignature, WebhookSignatureLayer};
 pub use rejection::{Rejection, RejectionKind};
 pub use scheme::{EventLayout, ResponsePolicy, SignatureScheme, Verification};
 pub use secret::{Secret, SecretError, SecretErrorKind};
+pub use keys::Keys;
+pub use replay::{Clock, ReplayWindow};
+pub use verification_info::VerificationInfo;
 pub use verified::Verified;

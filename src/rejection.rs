@@ -28,6 +28,8 @@ pub struct Rejection {
     header: Option<HeaderName>,
     detail: Option<&'static str>,
     limit: Option<usize>,
+    skew_secs: Option<i64>,
+    hint: Option<&'static str>,
 }
 
 /// The reason in a [`Rejection`].
@@ -41,8 +43,12 @@ pub enum RejectionKind {
     /// The header parsed, but the signature does not match the body under the key. `401`.
     SignatureMismatch,
     /// The body cannot be interpreted the way the scheme needs (for example, not JSON where the
-    /// signed bytes are derived from JSON). `401`: the delivery is not verified.
+    /// signed bytes are derived from JSON, or not UTF-8 where the scheme signs text). `401`: the
+    /// delivery is not verified.
     UnverifiableBody,
+    /// The signature is good, but the signed timestamp is outside the scheme's replay window:
+    /// an old delivery sent again, or a clock that is off. `401`.
+    StaleTimestamp,
     /// The body (or its `Content-Length`) exceeds the layer's limit. `413`.
     BodyTooLarge,
     /// The body could not be read: the client went away or sent a malformed or truncated body.
@@ -57,6 +63,8 @@ impl Rejection {
             header: None,
             detail: None,
             limit: None,
+            skew_secs: None,
+            hint: None,
         }
     }
 
@@ -94,6 +102,24 @@ impl Rejection {
         }
     }
 
+    /// The signature matches, but it was made `skew_secs` seconds before now (after now when
+    /// negative), outside the replay window.
+    #[must_use]
+    pub fn stale_timestamp(skew_secs: i64) -> Self {
+        Self {
+            skew_secs: Some(skew_secs),
+            ..Self::new(RejectionKind::StaleTimestamp)
+        }
+    }
+
+    /// Adds a hint for whoever reads the server log: the common mistake that would explain this
+    /// rejection. Hints are fixed text; they never quote the secret or the body.
+    #[must_use]
+    pub fn with_hint(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
     pub(crate) fn body_too_large(limit: usize) -> Self {
         Self {
             limit: Some(limit),
@@ -117,6 +143,35 @@ impl Rejection {
         self.header.as_ref()
     }
 
+    /// The hint attached with [`with_hint`](Self::with_hint), if any.
+    #[must_use]
+    pub fn hint(&self) -> Option<&'static str> {
+        self.hint
+    }
+
+    /// For [`RejectionKind::StaleTimestamp`]: how many seconds before now the delivery was
+    /// signed (negative: after now).
+    #[must_use]
+    pub fn skew_secs(&self) -> Option<i64> {
+        self.skew_secs
+    }
+
+    /// A short, stable code for the reason, for log queries and metrics: `missing_header`,
+    /// `malformed_header`, `signature_mismatch`, `unverifiable_body`, `stale_timestamp`,
+    /// `body_too_large` or `body_unreadable`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            RejectionKind::MissingHeader => "missing_header",
+            RejectionKind::MalformedHeader => "malformed_header",
+            RejectionKind::SignatureMismatch => "signature_mismatch",
+            RejectionKind::UnverifiableBody => "unverifiable_body",
+            RejectionKind::StaleTimestamp => "stale_timestamp",
+            RejectionKind::BodyTooLarge => "body_too_large",
+            RejectionKind::BodyUnreadable => "body_unreadable",
+        }
+    }
+
     /// The status code the layer answers with: `413` for an oversize body, `400` for an
     /// unreadable one, `401` for everything about the signature.
     #[must_use]
@@ -127,7 +182,8 @@ impl Rejection {
             RejectionKind::MissingHeader
             | RejectionKind::MalformedHeader
             | RejectionKind::SignatureMismatch
-            | RejectionKind::UnverifiableBody => StatusCode::UNAUTHORIZED,
+            | RejectionKind::UnverifiableBody
+            | RejectionKind::StaleTimestamp => StatusCode::UNAUTHORIZED,
         }
     }
 }
@@ -140,6 +196,18 @@ impl fmt::Display for Rejection {
             RejectionKind::MalformedHeader => write!(f, "malformed header `{header}`")?,
             RejectionKind::SignatureMismatch => f.write_str("no signature matches the body")?,
             RejectionKind::UnverifiableBody => f.write_str("the body cannot be verified")?,
+            RejectionKind::StaleTimestamp => match self.skew_secs {
+                Some(skew) if skew < 0 => write!(
+                    f,
+                    "the signed timestamp is {} s in the future, outside the replay window",
+                    skew.unsigned_abs()
+                )?,
+                Some(skew) => write!(
+                    f,
+                    "the signed timestamp is {skew} s old, outside the replay window"
+                )?,
+                None => f.write_str("the signed timestamp is outside the replay window")?,
+            },
             RejectionKind::BodyTooLarge => {
                 return match self.limit {
                     Some(limit) => write!(f, "body exceeds the limit of {limit} bytes"),

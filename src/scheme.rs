@@ -1,9 +1,9 @@
 //! [`SignatureScheme`]: how a provider signs its deliveries, and what it expects back.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::SystemTime};
 
 use bytes::Bytes;
-use http::request::Parts;
+use http::{Response, request::Parts};
 
 use crate::Rejection;
 
@@ -106,22 +106,46 @@ impl<T: SignatureScheme + ?Sized> SignatureScheme for Box<T> {
     }
 }
 
-/// A successful verification: which bytes were signed.
+/// A successful verification: which bytes were signed, and what the handler may want to know
+/// about the signature.
 ///
 /// Almost every provider signs the raw body ([`Verification::raw_body`]). A provider that signs
 /// bytes derived from the body (Xemelgo's `JSON.stringify` form) returns
 /// [`Verification::derived_body`]; the layer then hands **those** bytes to the inner service, so
 /// a handler never reads a byte nobody signed.
+///
+/// The rest reaches the handler as [`VerificationInfo`](crate::VerificationInfo):
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use tower_webhooks::Verification;
+///
+/// let verification = Verification::raw_body()
+///     .key_id("2026-rotation")
+///     .signed_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+///     .delivery_id("msg_p5jXN8AQM9LWM0D4loKWxJek");
+/// # let _ = verification;
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Verification {
     pub(crate) signed_body: Option<Bytes>,
+    pub(crate) key_id: Option<Arc<str>>,
+    pub(crate) signed_at: Option<SystemTime>,
+    pub(crate) delivery_id: Option<Arc<str>>,
+    pub(crate) answer: Option<Response<Bytes>>,
 }
 
 impl Verification {
     /// The raw body, as received, is what was signed.
     pub fn raw_body() -> Self {
-        Self { signed_body: None }
+        Self {
+            signed_body: None,
+            key_id: None,
+            signed_at: None,
+            delivery_id: None,
+            answer: None,
+        }
     }
 
     /// `signed` (derived from the raw body) is what was signed; the inner service receives it in
@@ -129,7 +153,40 @@ impl Verification {
     pub fn derived_body(signed: Bytes) -> Self {
         Self {
             signed_body: Some(signed),
+            ..Self::raw_body()
         }
+    }
+
+    /// The id of the key that matched (see [`Keys`](crate::Keys)).
+    pub fn key_id(mut self, id: impl Into<Arc<str>>) -> Self {
+        self.key_id = Some(id.into());
+        self
+    }
+
+    pub(crate) fn maybe_key_id(mut self, id: Option<&Arc<str>>) -> Self {
+        self.key_id = id.cloned();
+        self
+    }
+
+    /// When the provider says it signed the delivery (its signed timestamp).
+    pub fn signed_at(mut self, at: SystemTime) -> Self {
+        self.signed_at = Some(at);
+        self
+    }
+
+    /// The provider's id for the delivery (`webhook-id`, `X-GitHub-Delivery`, ...).
+    pub fn delivery_id(mut self, id: impl Into<Arc<str>>) -> Self {
+        self.delivery_id = Some(id.into());
+        self
+    }
+
+    /// The scheme answers this verified delivery itself with `response`, and the inner service
+    /// is not called: a provider's handshake, such as Zoom's `endpoint.url_validation`
+    /// challenge. The response is sent as it is, whatever the scheme's
+    /// [`ResponsePolicy`].
+    pub fn answer(mut self, response: Response<Bytes>) -> Self {
+        self.answer = Some(response);
+        self
     }
 }
 

@@ -1,4 +1,5 @@
-//! Axum extractors for verified deliveries: [`VerifiedEvents`] and [`VerifiedJson`].
+//! Axum extractors for verified deliveries: [`VerifiedEvents`], [`VerifiedJson`] and
+//! [`VerificationInfo`](crate::VerificationInfo).
 //!
 //! Both read the [`Verified`] marker that only
 //! [`WebhookSignatureLayer`](crate::WebhookSignatureLayer) creates, so they can never be built
@@ -11,6 +12,7 @@
 //! | signed, but not JSON of the expected shape | `400` |
 
 mod events;
+mod info;
 mod json;
 mod rejection;
 

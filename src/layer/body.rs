@@ -59,6 +59,7 @@ pin_project! {
     #[project = InnerProj]
     enum Inner<B> {
         Passed { #[pin] body: B },
+        Full { data: Option<Bytes> },
         Empty,
     }
 }
@@ -67,6 +68,12 @@ impl<B> ResponseBody<B> {
     pub(crate) fn passed(body: B) -> Self {
         Self {
             inner: Inner::Passed { body },
+        }
+    }
+
+    pub(crate) fn full(data: Bytes) -> Self {
+        Self {
+            inner: Inner::Full { data: Some(data) },
         }
     }
 
@@ -81,13 +88,18 @@ impl<B> fmt::Debug for ResponseBody<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let variant = match self.inner {
             Inner::Passed { .. } => "Passed",
+            Inner::Full { .. } => "Full",
             Inner::Empty => "Empty",
         };
         f.debug_tuple("ResponseBody").field(&variant).finish()
     }
 }
 
-impl<B: Body> Body for ResponseBody<B> {
+impl<B> Body for ResponseBody<B>
+where
+    B: Body,
+    B::Data: From<Bytes>,
+{
     type Data = B::Data;
     type Error = B::Error;
 
@@ -97,6 +109,9 @@ impl<B: Body> Body for ResponseBody<B> {
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         match self.project().inner.project() {
             InnerProj::Passed { body } => body.poll_frame(cx),
+            InnerProj::Full { data } => {
+                Poll::Ready(data.take().map(|data| Ok(Frame::data(B::Data::from(data)))))
+            }
             InnerProj::Empty => Poll::Ready(None),
         }
     }
@@ -104,6 +119,7 @@ impl<B: Body> Body for ResponseBody<B> {
     fn is_end_stream(&self) -> bool {
         match &self.inner {
             Inner::Passed { body } => body.is_end_stream(),
+            Inner::Full { data } => data.is_none(),
             Inner::Empty => true,
         }
     }
@@ -111,6 +127,9 @@ impl<B: Body> Body for ResponseBody<B> {
     fn size_hint(&self) -> SizeHint {
         match &self.inner {
             Inner::Passed { body } => body.size_hint(),
+            Inner::Full { data } => {
+                SizeHint::with_exact(data.as_ref().map_or(0, |data| data.len() as u64))
+            }
             Inner::Empty => SizeHint::with_exact(0),
         }
     }

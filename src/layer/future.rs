@@ -5,6 +5,7 @@ use std::{
     task::{Context, Poll, ready},
 };
 
+use bytes::Bytes;
 use http::{Request, Response, header, request::Parts};
 use http_body::Body;
 use pin_project_lite::pin_project;
@@ -15,7 +16,9 @@ use super::{
     collect::{Collector, TooLarge},
     layer::Settings,
 };
-use crate::{Rejection, ResponsePolicy, SignatureScheme, Verified};
+use crate::{
+    Rejection, ResponsePolicy, SignatureScheme, Verification, VerificationInfo, Verified,
+};
 
 pin_project! {
     /// The response future of [`WebhookSignature`](crate::layer::WebhookSignature): it buffers
@@ -40,6 +43,8 @@ pin_project! {
         Calling { #[pin] future: F },
         // An `Option` so the rejection can be moved out through the pinned projection.
         Rejecting { rejection: Option<Rejection> },
+        // The scheme answers a verified handshake itself; `Option` for the same reason.
+        Answering { response: Option<Response<Bytes>> },
     }
 }
 
@@ -105,6 +110,10 @@ where
                     let rejection = rejection.take().expect("polled after completion");
                     return Poll::Ready(Ok(reject(this.scheme.name(), rejection)));
                 }
+                StateProj::Answering { response } => {
+                    let response = response.take().expect("polled after completion");
+                    return Poll::Ready(Ok(response.map(ResponseBody::full)));
+                }
                 StateProj::Buffering { body } => {
                     let pending = this.pending.as_mut().expect("polled after completion");
                     match ready!(body.poll_frame(cx)) {
@@ -140,7 +149,19 @@ where
                                 Err(rejection) => State::Rejecting {
                                     rejection: Some(rejection),
                                 },
+                                Ok(Verification {
+                                    answer: Some(response),
+                                    ..
+                                }) => State::Answering {
+                                    response: Some(response),
+                                },
                                 Ok(verification) => {
+                                    head.extensions.insert(VerificationInfo::new(
+                                        this.scheme.name(),
+                                        verification.key_id,
+                                        verification.signed_at,
+                                        verification.delivery_id,
+                                    ));
                                     let signed = verification.signed_body.unwrap_or(raw);
                                     head.extensions.insert(Verified::new(
                                         signed.clone(),
@@ -172,7 +193,10 @@ fn reject<B>(scheme: &'static str, rejection: Rejection) -> Response<ResponseBod
     tracing::warn!(
         scheme,
         status = rejection.status().as_u16(),
+        code = rejection.code(),
         reason = %rejection,
+        skew_secs = rejection.skew_secs(),
+        hint = rejection.hint(),
         "webhook delivery rejected"
     );
     let mut response = Response::new(ResponseBody::empty());

@@ -1,0 +1,188 @@
+//! The MAC ([`Algorithm`]) and how its tag is written ([`Encoding`]).
+
+use base64::{
+    Engine as _,
+    alphabet,
+    engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
+};
+use hmac::{Hmac, Mac};
+
+/// The MAC a provider signs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC-SHA256: almost every provider.
+    HmacSha256,
+    /// HMAC-SHA512.
+    HmacSha512,
+    /// HMAC-SHA1. **Legacy**: only for providers that still sign with it (Twilio, GitHub's old
+    /// `X-Hub-Signature`, Intercom). Prefer a provider's SHA-256 signature where it sends one.
+    HmacSha1,
+}
+
+impl Algorithm {
+    /// The tag length in bytes.
+    #[must_use]
+    pub const fn tag_len(self) -> usize {
+        match self {
+            Self::HmacSha256 => 32,
+            Self::HmacSha512 => 64,
+            Self::HmacSha1 => 20,
+        }
+    }
+
+    /// Whether any of `tags` is the MAC of the concatenation of `message` under `key`. Each
+    /// comparison is constant-time.
+    pub(crate) fn matches_any(self, key: &[u8], message: &[&[u8]], tags: &[Vec<u8>]) -> bool {
+        match self {
+            Self::HmacSha256 => matches_any::<Hmac<sha2::Sha256>>(key, message, tags),
+            Self::HmacSha512 => matches_any::<Hmac<sha2::Sha512>>(key, message, tags),
+            Self::HmacSha1 => matches_any::<Hmac<sha1::Sha1>>(key, message, tags),
+        }
+    }
+
+    /// The MAC of the concatenation of `message` under `key`.
+    pub(crate) fn sign(self, key: &[u8], message: &[&[u8]]) -> Vec<u8> {
+        match self {
+            Self::HmacSha256 => sign::<Hmac<sha2::Sha256>>(key, message),
+            Self::HmacSha512 => sign::<Hmac<sha2::Sha512>>(key, message),
+            Self::HmacSha1 => sign::<Hmac<sha1::Sha1>>(key, message),
+        }
+    }
+}
+
+fn keyed<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[&[u8]]) -> M {
+    let mut mac = <M as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    for part in message {
+        mac.update(part);
+    }
+    mac
+}
+
+fn matches_any<M>(key: &[u8], message: &[&[u8]], tags: &[Vec<u8>]) -> bool
+where
+    M: Mac + hmac::digest::KeyInit + Clone,
+{
+    let mac = keyed::<M>(key, message);
+    // `verify_slice` is `subtle`'s constant-time equality underneath. Stopping at the first
+    // match only tells the timing which signature matched, not anything about the key.
+    tags.iter().any(|tag| mac.clone().verify_slice(tag).is_ok())
+}
+
+fn sign<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[&[u8]]) -> Vec<u8> {
+    keyed::<M>(key, message).finalize().into_bytes().to_vec()
+}
+
+/// How a tag is written in the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// Hexadecimal; either case is accepted.
+    Hex,
+    /// Standard base64 (`+/`); padding is optional.
+    Base64,
+    /// URL-safe base64 (`-_`); padding is optional.
+    Base64Url,
+}
+
+const INDIFFERENT: GeneralPurposeConfig =
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, INDIFFERENT);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, INDIFFERENT);
+
+impl Encoding {
+    /// Decodes `text`; `None` when it is not in this encoding.
+    pub(crate) fn decode(self, text: &[u8]) -> Option<Vec<u8>> {
+        match self {
+            Self::Hex => decode_hex(text),
+            Self::Base64 => STANDARD.decode(text).ok(),
+            Self::Base64Url => URL_SAFE.decode(text).ok(),
+        }
+    }
+
+    /// Encodes `tag` the way a provider writes it (lowercase hex, padded base64).
+    pub(crate) fn encode(self, tag: &[u8]) -> String {
+        match self {
+            Self::Hex => tag.iter().map(|b| format!("{b:02x}")).collect(),
+            Self::Base64 => base64::engine::general_purpose::STANDARD.encode(tag),
+            Self::Base64Url => base64::engine::general_purpose::URL_SAFE.encode(tag),
+        }
+    }
+
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Self::Hex => "hex",
+            Self::Base64 => "base64",
+            Self::Base64Url => "base64url",
+        }
+    }
+}
+
+fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    text.chunks_exact(2)
+        .map(|pair| Some((hex_digit(pair[0])? << 4) | hex_digit(pair[1])?))
+        .collect()
+}
+
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc4231_and_rfc2202_vectors() {
+        // RFC 4231 §4.3 (SHA-256, SHA-512) and RFC 2202 §3 (SHA-1): key "Jefe".
+        let message: &[&[u8]] = &[b"what do ya ", b"want for nothing?"];
+        for (algorithm, hex) in [
+            (
+                Algorithm::HmacSha256,
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+            ),
+            (
+                Algorithm::HmacSha512,
+                "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737",
+            ),
+            (
+                Algorithm::HmacSha1,
+                "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+            ),
+        ] {
+            let tag = Encoding::Hex.decode(hex.as_bytes()).unwrap();
+            assert_eq!(tag.len(), algorithm.tag_len());
+            assert_eq!(algorithm.sign(b"Jefe", message), tag);
+            let mut wrong = tag.clone();
+            wrong[0] ^= 1;
+            assert!(algorithm.matches_any(b"Jefe", message, &[wrong.clone(), tag]));
+            assert!(!algorithm.matches_any(b"Jefe", message, &[wrong]));
+        }
+    }
+
+    #[test]
+    fn encodings_round_trip_and_refuse_garbage() {
+        let tag = [0xfb, 0xff, 0x00, 0x3e];
+        for encoding in [Encoding::Hex, Encoding::Base64, Encoding::Base64Url] {
+            let text = encoding.encode(&tag);
+            assert_eq!(encoding.decode(text.as_bytes()).unwrap(), tag);
+            assert_eq!(
+                encoding.decode(text.trim_end_matches('=').as_bytes()).unwrap(),
+                tag
+            );
+            assert!(encoding.decode(b"!!!!").is_none());
+        }
+        assert_eq!(Encoding::Base64.encode(&tag), "+/8APg==");
+        assert_eq!(Encoding::Base64Url.encode(&tag), "-_8APg==");
+        assert!(Encoding::Base64.decode(b"-_8APg==").is_none());
+        assert!(Encoding::Hex.decode(b"FBff003").is_none());
+    }
+}

@@ -1,0 +1,214 @@
+//! Where the signatures, the timestamp and the keys are, and how to read them.
+
+use http::HeaderValue;
+
+/// How the signature header holds its signature(s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignatureFormat {
+    /// The header is one signature after an optional fixed prefix: `sha256=<hex>` (GitHub),
+    /// `v0=<hex>` (Slack, Zoom), or the bare tag (Shopify, Square, Xero) with `prefix: ""`.
+    Single {
+        /// Text before the tag, such as `"sha256="`; `""` for none.
+        prefix: &'static str,
+    },
+    /// The header is a list of `<tag><delimiter><value>` entries split by `separator`; every
+    /// entry tagged `tag` is a signature, and the delivery is accepted when any of them matches.
+    /// Entries with other tags are ignored (other versions), except the timestamp when it is
+    /// read from this header ([`Timestamp::SignatureField`]).
+    ///
+    /// Standard Webhooks: `' '`, `','`, `"v1"` (`v1,<b64> v1,<b64>`). Stripe: `','`, `'='`,
+    /// `"v1"` (`t=…,v1=…,v1=…`). Paddle: `';'`, `'='`, `"h1"` (`ts=…;h1=…`).
+    Tagged {
+        /// Between entries.
+        separator: char,
+        /// Between an entry's tag and its value.
+        delimiter: char,
+        /// The tag of a signature entry.
+        tag: &'static str,
+    },
+}
+
+impl SignatureFormat {
+    /// The whole header is one signature, with no prefix.
+    pub const BARE: Self = Self::Single { prefix: "" };
+}
+
+/// Where a scheme reads its signed timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Timestamp {
+    /// In the header(s) given to
+    /// [`timestamp_header`](super::HmacSchemeBuilder::timestamp_header), as decimal digits.
+    Header,
+    /// In the signature header's entry with this tag (Stripe's `t`, Paddle's `ts`).
+    SignatureField(&'static str),
+    /// In the JSON body's top-level field of this name, a number (Linear's
+    /// `webhookTimestamp`). It is read after the signature has been checked.
+    BodyField(&'static str),
+}
+
+/// The unit of a signed timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimestampUnit {
+    /// Seconds since the Unix epoch (almost every provider).
+    Seconds,
+    /// Milliseconds since the Unix epoch (Linear).
+    Milliseconds,
+}
+
+impl TimestampUnit {
+    pub(crate) fn to_millis(self, value: i64) -> Option<i64> {
+        match self {
+            Self::Seconds => value.checked_mul(1000),
+            Self::Milliseconds => Some(value),
+        }
+    }
+}
+
+/// How the configured secret becomes the HMAC key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyEncoding {
+    /// The secret's bytes, exactly as given, even when it looks like base64 (Stripe's `whsec_…`,
+    /// Xero's keys).
+    Utf8,
+    /// Standard Webhooks and Svix: drop a `whsec_` prefix, then base64-decode the rest.
+    StandardWebhooks,
+}
+
+/// What the signature header gave: the candidate tags and, for
+/// [`Timestamp::SignatureField`], the timestamp text.
+pub(crate) struct Parsed<'a> {
+    pub(crate) signatures: Vec<&'a [u8]>,
+    pub(crate) timestamp: Option<&'a [u8]>,
+}
+
+/// The most signatures one header may carry. More is no rotation anyone does, and each costs a
+/// comparison.
+pub(crate) const MAX_SIGNATURES: usize = 16;
+
+impl SignatureFormat {
+    pub(crate) fn parse<'a>(
+        &self,
+        value: &'a HeaderValue,
+        timestamp_tag: Option<&str>,
+    ) -> Result<Parsed<'a>, &'static str> {
+        let bytes = value.as_bytes();
+        match *self {
+            Self::Single { prefix } => {
+                let tag = bytes
+                    .strip_prefix(prefix.as_bytes())
+                    .ok_or("does not start with the expected prefix")?;
+                Ok(Parsed {
+                    signatures: vec![tag],
+                    timestamp: None,
+                })
+            }
+            Self::Tagged {
+                separator,
+                delimiter,
+                tag,
+            } => {
+                let mut parsed = Parsed {
+                    signatures: Vec::new(),
+                    timestamp: None,
+                };
+                let text = value.to_str().map_err(|_| "not visible ASCII")?;
+                for entry in text.split(separator).map(str::trim).filter(|e| !e.is_empty()) {
+                    let Some((name, value)) = entry.split_once(delimiter) else {
+                        return Err("has an entry without a tag");
+                    };
+                    if name == tag {
+                        if parsed.signatures.len() == MAX_SIGNATURES {
+                            return Err("has more than 16 signatures");
+                        }
+                        parsed.signatures.push(value.as_bytes());
+                    } else if Some(name) == timestamp_tag {
+                        if parsed.timestamp.replace(value.as_bytes()).is_some() {
+                            return Err("has the timestamp more than once");
+                        }
+                    }
+                }
+                if parsed.signatures.is_empty() {
+                    return Err("has no signature with the expected tag");
+                }
+                Ok(parsed)
+            }
+        }
+    }
+}
+
+/// Parses a timestamp made only of ASCII digits (no sign, no space, no fraction).
+pub(crate) fn parse_digits(text: &[u8]) -> Option<i64> {
+    if text.is_empty() || text.len() > 18 || !text.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(text).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &'static str) -> HeaderValue {
+        HeaderValue::from_static(text)
+    }
+
+    const STRIPE: SignatureFormat = SignatureFormat::Tagged {
+        separator: ',',
+        delimiter: '=',
+        tag: "v1",
+    };
+
+    #[test]
+    fn tagged_headers_yield_every_signature_and_the_timestamp() {
+        let v = value("t=17,v1=aa,v0=ff,v1=bb");
+        let parsed = STRIPE.parse(&v, Some("t")).unwrap();
+        assert_eq!(parsed.signatures, [b"aa", b"bb"]);
+        assert_eq!(parsed.timestamp, Some(&b"17"[..]));
+        let stdwh = SignatureFormat::Tagged {
+            separator: ' ',
+            delimiter: ',',
+            tag: "v1",
+        };
+        let v = value("v1a,xx  v1,abc=");
+        assert_eq!(stdwh.parse(&v, None).unwrap().signatures, [b"abc="]);
+    }
+
+    #[test]
+    fn tagged_headers_refuse_what_they_cannot_read() {
+        for (text, why) in [
+            ("t=1,v0=aa", "no signature"),
+            ("t=1,t=2,v1=aa", "timestamp more than once"),
+            ("t=1,garbage", "without a tag"),
+            ("", "no signature"),
+        ] {
+            let err = STRIPE.parse(&value(text), Some("t")).err().unwrap();
+            assert!(err.contains(why), "{text}: {err}");
+        }
+        let many = (0..17).map(|_| "v1=aa").collect::<Vec<_>>().join(",");
+        let v = HeaderValue::from_str(&many).unwrap();
+        assert!(STRIPE.parse(&v, None).is_err());
+    }
+
+    #[test]
+    fn single_needs_its_prefix() {
+        let github = SignatureFormat::Single { prefix: "sha256=" };
+        assert_eq!(github.parse(&value("sha256=ab"), None).unwrap().signatures, [b"ab"]);
+        assert!(github.parse(&value("sha1=ab"), None).is_err());
+        assert_eq!(
+            SignatureFormat::BARE.parse(&value("ab"), None).unwrap().signatures,
+            [b"ab"]
+        );
+    }
+
+    #[test]
+    fn timestamps_are_plain_digits() {
+        assert_eq!(parse_digits(b"1700000000"), Some(1_700_000_000));
+        for bad in [&b""[..], b"-1", b"+1", b" 1", b"1.5", b"1e9", b"9999999999999999999"] {
+            assert_eq!(parse_digits(bad), None);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! [`HmacScheme`]'s verification.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, request::Parts};
+
+use super::{
+    HmacScheme, Timestamp,
+    format::{Parsed, parse_digits},
+    template::Part,
+};
+use crate::{
+    EventLayout, Rejection, ResponsePolicy, SignatureScheme, Verification, header, keys::Key,
+};
+
+const HINT_PROXY: &str = "the request came through a proxy (Via/Forwarded headers): check that \
+     it forwards the body byte for byte, with no re-encoding, decompression or charset change";
+
+impl HmacScheme {
+    /// Verifies, and returns the key that matched (Zoom answers its challenge with it).
+    pub(crate) fn verify_with_key(
+        &self,
+        head: &Parts,
+        body: &Bytes,
+    ) -> Result<(Verification, &Key), Rejection> {
+        let (header_name, value) = first_present(head, &self.signature_headers)?;
+        let timestamp_tag = match self.timestamp {
+            Some((Timestamp::SignatureField(tag), _)) => Some(tag),
+            _ => None,
+        };
+        let Parsed {
+            signatures,
+            timestamp: tagged_timestamp,
+        } = self
+            .format
+            .parse(value, timestamp_tag)
+            .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
+        let tags = self.decode_tags(header_name, &signatures)?;
+
+        let timestamp_text: Option<&[u8]> = match self.timestamp {
+            Some((Timestamp::Header, _)) => {
+                Some(first_present(head, &self.timestamp_headers)?.1.as_bytes())
+            }
+            Some((Timestamp::SignatureField(_), _)) => Some(tagged_timestamp.ok_or_else(|| {
+                Rejection::malformed_header(header_name.clone(), "has no timestamp entry")
+            })?),
+            Some((Timestamp::BodyField(_), _)) | None => None,
+        };
+        let timestamp = match (timestamp_text, self.timestamp) {
+            (Some(text), Some((_, unit))) => {
+                let at = parse_digits(text).and_then(|v| unit.to_millis(v)).ok_or_else(|| {
+                    let header = match self.timestamp {
+                        Some((Timestamp::Header, _)) => self.timestamp_headers[0].clone(),
+                        _ => header_name.clone(),
+                    };
+                    Rejection::malformed_header(header, "the timestamp is not plain digits")
+                })?;
+                Some(at)
+            }
+            _ => None,
+        };
+
+        let id = if self.id_headers.is_empty() {
+            None
+        } else if self.template.uses(&Part::Id) {
+            Some(first_present(head, &self.id_headers)?.1)
+        } else {
+            first_present(head, &self.id_headers).ok().map(|(_, v)| v)
+        };
+        let url = if self.template.uses(&Part::Url) {
+            Some(self.url.url_of(head)?)
+        } else {
+            None
+        };
+
+        let message: Vec<&[u8]> = self
+            .template
+            .parts
+            .iter()
+            .map(|part| match part {
+                Part::Literal(text) => text.as_bytes(),
+                Part::Body => body.as_ref(),
+                Part::Timestamp => timestamp_text.unwrap_or_default(),
+                Part::Id => id.map_or(&[][..], HeaderValue::as_bytes),
+                Part::Url => url.as_deref().unwrap_or_default().as_bytes(),
+            })
+            .collect();
+        let key = self
+            .keys
+            .iter()
+            .find(|key| {
+                self.algorithm
+                    .matches_any(key.secret.expose_secret(), &message, &tags)
+            })
+            .ok_or_else(|| self.mismatch(head, &message, &tags))?;
+
+        let signed_at_ms = match (self.timestamp, timestamp) {
+            (Some((Timestamp::BodyField(field), unit)), _) => Some(body_timestamp(body, field, unit)?),
+            (_, at) => at,
+        };
+        let mut verification = Verification::raw_body().maybe_key_id(key.id.as_ref());
+        if let Some(ms) = signed_at_ms {
+            if let Some(window) = &self.window {
+                window.check(&self.clock, ms)?;
+            }
+            if let Ok(ms) = u64::try_from(ms) {
+                verification = verification.signed_at(UNIX_EPOCH + Duration::from_millis(ms));
+            }
+        }
+        if let Some(id) = id.and_then(|id| id.to_str().ok()) {
+            verification = verification.delivery_id(id);
+        }
+        Ok((verification, key))
+    }
+
+    fn decode_tags(
+        &self,
+        header_name: &HeaderName,
+        signatures: &[&[u8]],
+    ) -> Result<Vec<Vec<u8>>, Rejection> {
+        // One undecodable signature among good ones is skipped (a provider may add formats we
+        // do not know); a header with none that decodes is malformed.
+        let tags: Vec<Vec<u8>> = signatures
+            .iter()
+            .filter_map(|text| self.encoding.decode(text))
+            .filter(|tag| tag.len() == self.algorithm.tag_len())
+            .collect();
+        if tags.is_empty() {
+            let why = match (self.encoding.describe(), self.algorithm.tag_len()) {
+                ("hex", 32) => "not hex of a 32-byte HMAC-SHA256",
+                ("base64", 32) => "not base64 of a 32-byte HMAC-SHA256",
+                ("base64", 20) => "not base64 of a 20-byte HMAC-SHA1",
+                ("hex", 20) => "not hex of a 20-byte HMAC-SHA1",
+                _ => "not an encoded tag of the expected length",
+            };
+            return Err(Rejection::malformed_header(header_name.clone(), why));
+        }
+        Ok(tags)
+    }
+
+    /// A mismatch, with a hint when a common mistake explains it.
+    fn mismatch(&self, head: &Parts, message: &[&[u8]], tags: &[Vec<u8>]) -> Rejection {
+        let rejection = Rejection::signature_mismatch();
+        if let Some(miss) = self
+            .near_misses
+            .iter()
+            .find(|miss| self.algorithm.matches_any(miss.key.expose_secret(), message, tags))
+        {
+            return rejection.with_hint(miss.hint);
+        }
+        if head.headers.contains_key(http::header::VIA)
+            || head.headers.contains_key(http::header::FORWARDED)
+        {
+            return rejection.with_hint(HINT_PROXY);
+        }
+        rejection
+    }
+}
+
+fn first_present<'a>(
+    head: &'a Parts,
+    names: &'a [HeaderName],
+) -> Result<(&'a HeaderName, &'a HeaderValue), Rejection> {
+    for name in names {
+        if head.headers.contains_key(name) {
+            header::single_value(head, name)?;
+            let value = head.headers.get(name).expect("checked above");
+            return Ok((name, value));
+        }
+    }
+    Err(Rejection::missing_header(names[0].clone()))
+}
+
+/// A top-level JSON number field of the (already verified) body, as milliseconds.
+fn body_timestamp(body: &[u8], field: &str, unit: super::TimestampUnit) -> Result<i64, Rejection> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body)
+        .map_err(|_| Rejection::unverifiable_body("not a JSON object with a signed timestamp"))?;
+    object
+        .get(field)
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|value| unit.to_millis(value))
+        .ok_or_else(|| Rejection::unverifiable_body("the signed timestamp field is missing or not an integer"))
+}
+
+impl SignatureScheme for HmacScheme {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
+        self.verify_with_key(head, body).map(|(verification, _)| verification)
+    }
+
+    fn event_layout(&self) -> EventLayout {
+        self.layout
+    }
+
+    fn response_policy(&self) -> ResponsePolicy {
+        self.policy
+    }
+}
