@@ -21,7 +21,8 @@ use crate::Secret;
 /// // During a rotation:
 /// let keys = Keys::new().key("2025-old", "whsec_old").key("2026-new", "whsec_new");
 /// assert_eq!(keys.len(), 2);
-/// let _ = Stripe::new(keys);
+/// let _ = Stripe::with_keys(keys)?;
+/// # Ok::<(), tower_webhooks::ConfigError>(())
 /// ```
 #[derive(Clone, Default)]
 pub struct Keys {
@@ -72,6 +73,10 @@ impl Keys {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    pub(crate) fn secrets(&self) -> impl Iterator<Item = &Secret> {
+        self.keys.iter().map(|key| &key.secret)
     }
 
     pub(crate) fn into_vec(self) -> Vec<Key> {

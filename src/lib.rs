@@ -6,17 +6,28 @@ pub mod hmac_scheme;
 pub mod json_stringify;
 pub mod layer;
 
+pub mod github;
 pub mod invoice_ahoy;
+pub mod linear;
+pub mod paddle;
+pub mod shopify;
+pub mod slack;
+pub mod square;
+pub mod standard_webhooks;
+pub mod stripe;
+pub mod svix;
+pub mod twilio;
 pub mod xemelgo;
 pub mod xero;
+pub mod zoom;
 
 #[cfg(feature = "axum")]
 pub mod extract;
 
 mod config_error;
 mod header;
-mod hmac_sha256;
 mod keys;
+mod preset;
 mod rejection;
 mod replay;
 mod request_url;

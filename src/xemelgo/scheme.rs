@@ -2,7 +2,8 @@ use bytes::Bytes;
 use http::{HeaderName, request::Parts};
 
 use crate::{
-    ConfigError, Rejection, Secret, SignatureScheme, Verification, header, hmac_sha256,
+    ConfigError, Keys, Rejection, RejectionKind, Secret, SignatureScheme, Verification,
+    hmac_scheme::{HmacScheme, SignatureFormat},
     json_stringify,
 };
 
@@ -11,8 +12,6 @@ pub const SIGNATURE_HEADER: HeaderName = HeaderName::from_static("xemelgo-signat
 
 /// The shortest secret accepted, in characters: the guide says "greater than 24 characters".
 pub const MIN_SECRET_CHARS: usize = 25;
-
-const PREFIX: &[u8] = b"sha256=";
 
 /// Verifies Xemelgo deliveries. See the [module docs](crate::xemelgo).
 ///
@@ -23,9 +22,10 @@ const PREFIX: &[u8] = b"sha256=";
 /// | MAC, encoding | HMAC-SHA256, hex (either case accepted) |
 /// | secret | more than 24 characters, checked by [`Xemelgo::new`] |
 /// | events | one per delivery |
+/// | rotation | [`Xemelgo::with_keys`]: `updateWebhook` changes the secret, and queued deliveries may still carry the old one |
 #[derive(Debug, Clone)]
 pub struct Xemelgo {
-    secret: Secret,
+    scheme: HmacScheme,
     stringify_fallback: bool,
 }
 
@@ -34,17 +34,30 @@ impl Xemelgo {
     ///
     /// Fails when the secret has 24 characters or fewer, which Xemelgo does not accept.
     pub fn new(secret: impl Into<Secret>) -> Result<Self, ConfigError> {
-        let secret = secret.into();
-        let chars = secret.char_len();
-        if chars < MIN_SECRET_CHARS {
+        Self::with_keys(Keys::from(secret.into()))
+    }
+
+    /// Verifies with any of several secrets, for the time `updateWebhook` takes to reach every
+    /// queued delivery. Fails when a secret has 24 characters or fewer, or there is none.
+    pub fn with_keys(keys: Keys) -> Result<Self, ConfigError> {
+        if let Some(chars) = keys
+            .secrets()
+            .map(Secret::char_len)
+            .find(|chars| *chars < MIN_SECRET_CHARS)
+        {
             return Err(ConfigError::secret_too_short(
                 "Xemelgo",
                 MIN_SECRET_CHARS - 1,
                 chars,
             ));
         }
+        let scheme = HmacScheme::builder("xemelgo")
+            .signature_header("xemelgo-signature")
+            .format(SignatureFormat::Single { prefix: "sha256=" })
+            .keys(keys)
+            .build()?;
         Ok(Self {
-            secret,
+            scheme,
             stringify_fallback: true,
         })
     }
@@ -63,23 +76,17 @@ impl SignatureScheme for Xemelgo {
     }
 
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-        let value = header::single_value(head, &SIGNATURE_HEADER)?;
-        let hex = value
-            .strip_prefix(PREFIX)
-            .ok_or_else(|| Rejection::malformed_header(SIGNATURE_HEADER, "no `sha256=` prefix"))?;
-        let tag = header::decode_hex::<{ hmac_sha256::TAG_LEN }>(hex).ok_or_else(|| {
-            Rejection::malformed_header(SIGNATURE_HEADER, "not hex of a 32-byte HMAC-SHA256")
-        })?;
-
-        let raw_mismatch = match hmac_sha256::verify(&self.secret, body, &tag) {
-            Ok(()) => return Ok(Verification::raw_body()),
-            Err(mismatch) => mismatch,
+        let raw_mismatch = match self.scheme.verify(head, body) {
+            Err(rejection)
+                if rejection.kind() == RejectionKind::SignatureMismatch
+                    && self.stringify_fallback =>
+            {
+                rejection
+            }
+            verdict => return verdict,
         };
-        if !self.stringify_fallback {
-            return Err(raw_mismatch);
-        }
         let stringified = match json_stringify::stringify_parsed(body) {
-            Ok(bytes) if bytes != body.as_ref() => bytes,
+            Ok(bytes) if bytes != body.as_ref() => Bytes::from(bytes),
             // Already in `JSON.stringify` form: the raw check said all there is to say.
             Ok(_) => return Err(raw_mismatch),
             Err(error) => {
@@ -87,7 +94,10 @@ impl SignatureScheme for Xemelgo {
                 return Err(raw_mismatch);
             }
         };
-        hmac_sha256::verify(&self.secret, &stringified, &tag)?;
-        Ok(Verification::derived_body(Bytes::from(stringified)))
+        let verification = self.scheme.verify(head, &stringified)?;
+        Ok(Verification {
+            signed_body: Some(stringified),
+            ..verification
+        })
     }
 }

@@ -1,0 +1,86 @@
+//! Standard Webhooks (standardwebhooks.com): `webhook-id`, `webhook-timestamp` and
+//! `webhook-signature: v1,<base64>`, HMAC-SHA256 of `{id}.{timestamp}.{body}`.
+//!
+//! | | |
+//! |---|---|
+//! | headers | `webhook-id`, `webhook-timestamp: <seconds>`, `webhook-signature: v1,<b64> [v1,<b64> …]` |
+//! | signed content | `{webhook-id}.{webhook-timestamp}.{raw body}` |
+//! | MAC, encoding | HMAC-SHA256, base64 |
+//! | key | `whsec_` + base64: the part after `whsec_` is **base64-decoded** (a secret without the prefix is decoded too) |
+//! | replay window | 300 s each way (the reference libraries) |
+//! | rotation | the header may carry several space-separated signatures; any that matches any key is enough. Entries of other versions (`v1a`) are ignored |
+//!
+//! `webhook-id` is the delivery id ([`VerificationInfo::delivery_id`]
+//! (crate::VerificationInfo::delivery_id)): it stays the same across retries. Source:
+//! github.com/standard-webhooks/standard-webhooks, `spec/standard-webhooks.md`.
+//!
+//! ```
+//! use axum::{Router, routing::post};
+//! use tower_webhooks::{
+//!     VerificationInfo, VerifiedJson, WebhookSignatureLayer, standard_webhooks::StandardWebhooks,
+//! };
+//!
+//! async fn handle(info: VerificationInfo, VerifiedJson(event): VerifiedJson<serde_json::Value>) {
+//!     let _ = (info.delivery_id(), &event["type"]);
+//! }
+//!
+//! let scheme = StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+//! let app: Router = Router::new()
+//!     .route("/webhooks", post(handle))
+//!     .route_layer(WebhookSignatureLayer::new(scheme));
+//! # Ok::<(), tower_webhooks::ConfigError>(())
+//! ```
+
+use std::time::Duration;
+
+use crate::{
+    ConfigError, Keys, ReplayWindow,
+    hmac_scheme::{Encoding, HmacScheme, HmacSchemeBuilder, KeyEncoding, SignatureFormat},
+    preset::hmac_preset,
+};
+
+/// The reference libraries' tolerance.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+hmac_preset!(timestamped
+    /// Verifies Standard Webhooks deliveries. See the [module docs](crate::standard_webhooks).
+    StandardWebhooks
+);
+
+impl StandardWebhooks {
+    /// Verifies with a `whsec_…` secret (or any of [`Keys`]). Fails when a secret is not base64
+    /// after its `whsec_` prefix, or there is no key.
+    pub fn new(keys: impl Into<Keys>) -> Result<Self, ConfigError> {
+        v1_builder("standard-webhooks", &["webhook"])
+            .keys(keys)
+            .build()
+            .map(Self)
+    }
+}
+
+/// Standard Webhooks v1 with the headers `<prefix>-id`, `<prefix>-timestamp`,
+/// `<prefix>-signature` for each prefix, the first present winning.
+pub(crate) fn v1_builder(name: &'static str, prefixes: &[&'static str]) -> HmacSchemeBuilder {
+    let mut builder = HmacScheme::builder(name)
+        .format(SignatureFormat::Tagged {
+            separator: ' ',
+            delimiter: ',',
+            tag: "v1",
+        })
+        .encoding(Encoding::Base64)
+        .signed_content("{id}.{timestamp}.{body}")
+        .key_encoding(KeyEncoding::StandardWebhooks)
+        .replay_window(ReplayWindow::symmetric(DEFAULT_TOLERANCE));
+    for prefix in prefixes {
+        let (id, timestamp, signature) = match *prefix {
+            "webhook" => ("webhook-id", "webhook-timestamp", "webhook-signature"),
+            "svix" => ("svix-id", "svix-timestamp", "svix-signature"),
+            _ => unreachable!("only the two header families exist"),
+        };
+        builder = builder
+            .id_header(id)
+            .timestamp_header(timestamp)
+            .signature_header(signature);
+    }
+    builder
+}
