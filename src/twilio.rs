@@ -10,6 +10,11 @@
 //! | replay window | none: Twilio signs no timestamp. `I-Twilio-Idempotency-Token` is reported as [`VerificationInfo::delivery_id`](crate::VerificationInfo::delivery_id) |
 //! | rotation | [`Twilio::with_keys`]: the primary and the secondary auth token while you promote one |
 //!
+//! Twilio signs the *decoded* parameters, not the body's bytes: two bodies that decode to the
+//! same parameters (`%C3%A9` and `%c3%a9`, or the same pairs in another order) carry the same
+//! signature. The handler receives the body as sent; parse it as a form, never as raw bytes
+//! that something else relies on.
+//!
 //! The URL is tried with and without the scheme's default port (`:443`, `:80`), as Twilio's
 //! SDKs do. Twilio signs the URL it was told to call: behind a proxy or a tunnel, give it with
 //! [`Twilio::with_public_base_url`]. Source: twilio.com/docs/usage/webhooks/webhooks-security;
