@@ -1,0 +1,263 @@
+// Interop with the providers' own libraries: signs deliveries with each vendor's SDK (versions
+// pinned in package-lock.json), sends them to examples/multi_provider.rs over loopback, and
+// checks that every good one gets 2xx and every altered, stale or wrongly keyed one gets 401.
+//
+// Usage: node run.mjs <path to the multi_provider binary>
+// Run by tests/interop.rs (under `cargo test`), which installs the packages first.
+//
+// Where a vendor SDK can only verify (Paddle, Square, Linear), the delivery is signed here with
+// node:crypto from the vendor's docs and the vendor's verifier must accept it before it is sent,
+// so what reaches the server is what the vendor's own code calls valid.
+
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import { createRequire } from "node:module";
+import readline from "node:readline";
+
+const require = createRequire(import.meta.url);
+const { Webhook: StandardWebhook } = require("standardwebhooks");
+const { Webhook: SvixWebhook } = require("svix");
+const Stripe = require("stripe");
+const twilio = require("twilio");
+const { getHmac: shopifyHmac } = require("@shopify/shopify-api/test-helpers");
+const { Paddle } = require("@paddle/paddle-node-sdk");
+const { WebhooksHelper: SquareWebhooks } = require("square");
+const { sign: octokitSign } = await import("@octokit/webhooks-methods");
+const { LinearWebhookClient } = await import("@linear/sdk/webhooks");
+
+const binary = process.argv[2];
+if (!binary) {
+  console.error("usage: node run.mjs <multi_provider binary>");
+  process.exit(2);
+}
+
+// Test secrets, one per provider, in each provider's own format.
+const SECRETS = {
+  "standard-webhooks": "whsec_" + Buffer.alloc(32, 7).toString("base64"),
+  svix: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  stripe: "whsec_interop_stripe_secret",
+  github: "It's a Secret to Everybody",
+  slack: "8f742231b10e8888abcd99yyyzzz85a5",
+  shopify: "shpss_interop_client_secret",
+  paddle: "pdl_ntfset_01hsdn8d43dt7mezr1ef2jtbaw_hKkRiCGyyRhbFwIUuqiTBgI7gnWoV0Gr",
+  linear: "lin_wh_interop_secret",
+  zoom: "zoom_webhook_secret_token",
+  square: "asdf1234",
+  twilio: "12345",
+  xero: "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==",
+  invoiceahoy: "ia_whsec_interop_0123456789",
+  xemelgo: "your-secret-key-must-be-longer-than-24-characters",
+};
+// A different secret of the same shape, for "wrongly keyed".
+const wrong = (name) =>
+  name === "standard-webhooks" || name === "svix"
+    ? "whsec_" + Buffer.alloc(32, 9).toString("base64")
+    : SECRETS[name].slice(0, -1) + (SECRETS[name].endsWith("x") ? "y" : "x");
+
+// Twilio and Square sign the URL they call; the server is told it through PUBLIC_BASE_URL, as
+// it would be behind a tunnel.
+const PUBLIC_BASE_URL = "https://hooks.example.test";
+
+const hmac = (alg, key, data, enc) => crypto.createHmac(alg, key).update(data).digest(enc);
+const now = () => Math.floor(Date.now() / 1000);
+const HOUR = 3600;
+
+const jsonBody = (name) =>
+  JSON.stringify({ id: `evt_${name}_1`, type: "interop.test", data: { amount: 1000, note: "héllo ☃" } });
+
+// Each signer returns { headers, body } for a body, a secret and a time (seconds).
+const SIGNERS = {
+  "standard-webhooks": (body, secret, ts) => {
+    const id = "msg_" + crypto.randomBytes(8).toString("hex");
+    const signature = new StandardWebhook(secret).sign(id, new Date(ts * 1000), body);
+    return { body, headers: { "webhook-id": id, "webhook-timestamp": String(ts), "webhook-signature": signature } };
+  },
+  svix: (body, secret, ts) => {
+    const id = "msg_" + crypto.randomBytes(8).toString("hex");
+    const signature = new SvixWebhook(secret).sign(id, new Date(ts * 1000), body);
+    return { body, headers: { "svix-id": id, "svix-timestamp": String(ts), "svix-signature": signature } };
+  },
+  stripe: (body, secret, ts) => ({
+    body,
+    headers: {
+      "stripe-signature": Stripe("sk_test_interop").webhooks.generateTestHeaderString({ payload: body, secret, timestamp: ts }),
+    },
+  }),
+  github: async (body, secret) => ({
+    body,
+    headers: { "x-hub-signature-256": await octokitSign(secret, body), "x-github-delivery": crypto.randomUUID() },
+  }),
+  // No Slack SDK here signs; this is the docs' recipe (checked by the catalogue's docs vector).
+  slack: (body, secret, ts) => ({
+    body,
+    headers: { "x-slack-signature": "v0=" + hmac("sha256", secret, `v0:${ts}:${body}`, "hex"), "x-slack-request-timestamp": String(ts) },
+  }),
+  shopify: (body, secret) => ({
+    body,
+    headers: { "x-shopify-hmac-sha256": shopifyHmac(body, secret), "x-shopify-webhook-id": crypto.randomUUID() },
+  }),
+  paddle: async (body, secret, ts, { check } = {}) => {
+    const header = `ts=${ts};h1=${hmac("sha256", secret, `${ts}:${body}`, "hex")}`;
+    if (check && !(await new Paddle("pdl_sdbx_apikey_interop").webhooks.isSignatureValid(body, secret, header))) {
+      throw new Error("paddle-node-sdk rejects our signature");
+    }
+    return { body, headers: { "paddle-signature": header } };
+  },
+  linear: (body, secret, ts, { check } = {}) => {
+    const withTime = JSON.stringify({ ...JSON.parse(body), webhookTimestamp: ts * 1000 });
+    const signature = hmac("sha256", secret, withTime, "hex");
+    if (check && !new LinearWebhookClient(secret).verify(Buffer.from(withTime), signature)) {
+      throw new Error("@linear/sdk rejects our signature");
+    }
+    return { body: withTime, headers: { "linear-signature": signature, "linear-delivery": crypto.randomUUID() } };
+  },
+  zoom: (body, secret, ts) => ({
+    body,
+    headers: { "x-zm-signature": "v0=" + hmac("sha256", secret, `v0:${ts}:${body}`, "hex"), "x-zm-request-timestamp": String(ts) },
+  }),
+  square: async (body, secret, _ts, { check } = {}) => {
+    const url = `${PUBLIC_BASE_URL}/webhooks/square`;
+    const signature = hmac("sha256", secret, url + body, "base64");
+    if (check && !(await SquareWebhooks.verifySignature({ requestBody: body, signatureHeader: signature, signatureKey: secret, notificationUrl: url }))) {
+      throw new Error("square's WebhooksHelper rejects our signature");
+    }
+    return { body, headers: { "x-square-hmacsha256-signature": signature } };
+  },
+  twilio: (_body, secret) => {
+    const params = { AccountSid: "AC123", Body: "héllo ☃ & more", From: "+15005550006", To: "+15005550001" };
+    const url = `${PUBLIC_BASE_URL}/webhooks/twilio`;
+    return {
+      body: new URLSearchParams(params).toString(),
+      headers: {
+        "x-twilio-signature": twilio.getExpectedTwilioSignature(secret, url, params),
+        "content-type": "application/x-www-form-urlencoded",
+      },
+    };
+  },
+  xero: (body, secret) => ({ body, headers: { "x-xero-signature": hmac("sha256", secret, body, "base64") } }),
+  invoiceahoy: (body, secret) => ({ body, headers: { "x-ia-signature": hmac("sha256", secret, body, "hex") } }),
+  xemelgo: (body, secret) => ({ body, headers: { "xemelgo-signature": "sha256=" + hmac("sha256", secret, body, "hex") } }),
+};
+
+const TIMESTAMPED = new Set(["standard-webhooks", "svix", "stripe", "slack", "paddle", "linear", "zoom"]);
+
+async function start() {
+  const env = { ...process.env, PORT: "0", PUBLIC_BASE_URL };
+  for (const [name, secret] of Object.entries(SECRETS)) {
+    env[`WEBHOOK_SECRET_${name.toUpperCase().replaceAll("-", "_")}`] = secret;
+  }
+  const child = spawn(binary, [], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const lines = readline.createInterface({ input: child.stderr });
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("multi_provider did not listen within 30 s")), 30_000);
+    child.on("exit", (code) => reject(new Error(`multi_provider exited with ${code}`)));
+    lines.on("line", (line) => {
+      const match = line.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+      if (process.env.INTEROP_VERBOSE) console.error(line);
+    });
+  });
+  return { child, base };
+}
+
+async function post(base, name, { headers, body }) {
+  const response = await fetch(`${base}/webhooks/${name}`, { method: "POST", headers, body });
+  const text = await response.text();
+  return { status: response.status, text, headers: response.headers };
+}
+
+let passed = 0;
+let failed = 0;
+function expect(label, ok, detail) {
+  if (ok) {
+    passed += 1;
+    console.log(`ok   ${label}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL ${label}: ${detail}`);
+  }
+}
+
+const { child, base } = await start();
+try {
+  for (const name of Object.keys(SECRETS)) {
+    const sign = SIGNERS[name];
+    const secret = SECRETS[name];
+    const body = jsonBody(name);
+
+    const good = await sign(body, secret, now(), { check: true });
+    const reply = await post(base, name, good);
+    expect(`${name} good delivery`, reply.status >= 200 && reply.status < 300, `status ${reply.status}`);
+
+    const signed = await sign(body, secret, now());
+    const altered = { ...signed, body: signed.body.replace(/1/, "2").replace("héllo", "hello") };
+    const alteredReply = await post(base, name, altered);
+    expect(`${name} altered body`, alteredReply.status === 401 && alteredReply.text === "", `status ${alteredReply.status}`);
+
+    const wronglyKeyed = await post(base, name, await sign(body, wrong(name), now()));
+    expect(`${name} wrong key`, wronglyKeyed.status === 401, `status ${wronglyKeyed.status}`);
+
+    const unsigned = await post(base, name, { headers: { "content-type": "application/json" }, body });
+    expect(`${name} no signature`, unsigned.status === 401, `status ${unsigned.status}`);
+
+    if (TIMESTAMPED.has(name)) {
+      for (const skew of [-HOUR, HOUR]) {
+        const stale = await post(base, name, await sign(body, secret, now() + skew));
+        expect(`${name} timestamp ${skew > 0 ? "an hour ahead" : "an hour old"}`, stale.status === 401, `status ${stale.status}`);
+      }
+    }
+  }
+
+  // Svix's libraries also send the webhook-* spellings.
+  {
+    const signed = SIGNERS["standard-webhooks"](jsonBody("svix"), SECRETS.svix, now());
+    const reply = await post(base, "svix", signed);
+    expect("svix accepts webhook-* headers", reply.status === 200, `status ${reply.status}`);
+  }
+
+  // Twilio's JSON form: the URL carries bodySHA256 and is what is signed.
+  {
+    const body = jsonBody("twilio");
+    const hash = crypto.createHash("sha256").update(body).digest("hex");
+    const path = `/webhooks/twilio?bodySHA256=${hash}`;
+    const signature = twilio.getExpectedTwilioSignature(SECRETS.twilio, `${PUBLIC_BASE_URL}${path}`, {});
+    if (!twilio.validateRequestWithBody(SECRETS.twilio, signature, `${PUBLIC_BASE_URL}${path}`, body)) {
+      throw new Error("twilio's validateRequestWithBody rejects the SDK's own signature");
+    }
+    const send = (b) =>
+      fetch(`${base}${path}`, { method: "POST", headers: { "x-twilio-signature": signature, "content-type": "application/json" }, body: b });
+    expect("twilio JSON body", (await send(body)).status === 200, "not accepted");
+    expect("twilio JSON body altered", (await send(body.replace("1000", "9999"))).status === 401, "not refused");
+  }
+
+  // Zoom's endpoint validation is answered by the layer, with the secret token's HMAC.
+  {
+    const plainToken = crypto.randomBytes(12).toString("base64url");
+    const body = JSON.stringify({ payload: { plainToken }, event_ts: Date.now(), event: "endpoint.url_validation" });
+    const reply = await post(base, "zoom", SIGNERS.zoom(body, SECRETS.zoom, now()));
+    let answer = {};
+    try {
+      answer = JSON.parse(reply.text);
+    } catch {}
+    const expected = hmac("sha256", SECRETS.zoom, plainToken, "hex");
+    expect(
+      "zoom url validation answered",
+      reply.status === 200 && answer.plainToken === plainToken && answer.encryptedToken === expected,
+      `status ${reply.status}, body ${reply.text}`,
+    );
+  }
+
+  // Xero wants no body and no cookies on any answer.
+  {
+    const reply = await post(base, "xero", SIGNERS.xero(jsonBody("xero"), SECRETS.xero));
+    expect("xero answers with an empty body", reply.status === 200 && reply.text === "", `body ${reply.text}`);
+  }
+} finally {
+  child.kill();
+}
+
+console.log(`interop: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
