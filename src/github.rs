@@ -44,7 +44,12 @@ impl GitHub {
     /// Verifies `X-Hub-Signature-256` with any of several secrets. Fails only when `keys` is
     /// empty.
     pub fn with_keys(keys: Keys) -> Result<Self, ConfigError> {
-        build(keys, "x-hub-signature-256", "sha256=", Algorithm::HmacSha256)
+        build(
+            keys,
+            "x-hub-signature-256",
+            "sha256=",
+            Algorithm::HmacSha256,
+        )
     }
 
     /// **Legacy**: verifies the HMAC-SHA1 `X-Hub-Signature: sha1=<hex>` header instead, for

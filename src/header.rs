@@ -1,6 +1,6 @@
 //! Reading a signature header.
 
-use http::{HeaderName, request::Parts};
+use http::{HeaderName, HeaderValue, request::Parts};
 
 use crate::Rejection;
 
@@ -18,6 +18,30 @@ pub(crate) fn single_value<'a>(head: &'a Parts, name: &HeaderName) -> Result<&'a
         ));
     }
     Ok(value.as_bytes())
+}
+
+/// The value of the first of `names` present in the request (each refused if repeated); a
+/// missing header is reported under the first name.
+pub(crate) fn first_present<'h, 'n>(
+    head: &'h Parts,
+    names: &'n [HeaderName],
+) -> Result<(&'n HeaderName, &'h HeaderValue), Rejection> {
+    for name in names {
+        if head.headers.contains_key(name) {
+            single_value(head, name)?;
+            let value = head.headers.get(name).expect("checked above");
+            return Ok((name, value));
+        }
+    }
+    Err(Rejection::missing_header(names[0].clone()))
+}
+
+/// Parses a timestamp made only of ASCII digits (no sign, no space, no fraction).
+pub(crate) fn parse_digits(text: &[u8]) -> Option<i64> {
+    if text.is_empty() || text.len() > 18 || !text.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(text).ok()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -40,5 +64,36 @@ mod tests {
         assert_eq!(missing.kind(), crate::RejectionKind::MissingHeader);
         let twice = single_value(&head(&[("x-sig", "a"), ("x-sig", "b")]), &name).unwrap_err();
         assert_eq!(twice.kind(), crate::RejectionKind::MalformedHeader);
+    }
+
+    #[test]
+    fn timestamps_are_plain_digits() {
+        assert_eq!(parse_digits(b"1700000000"), Some(1_700_000_000));
+        for bad in [
+            &b""[..],
+            b"-1",
+            b"+1",
+            b" 1",
+            b"1.5",
+            b"1e9",
+            b"9999999999999999999",
+        ] {
+            assert_eq!(parse_digits(bad), None);
+        }
+    }
+
+    #[test]
+    fn first_present_takes_the_first_spelling_sent() {
+        let names = [
+            HeaderName::from_static("svix-id"),
+            HeaderName::from_static("webhook-id"),
+        ];
+        let only_webhook = head(&[("webhook-id", "b")]);
+        let (name, value) = first_present(&only_webhook, &names).unwrap();
+        assert_eq!((name.as_str(), value.as_bytes()), ("webhook-id", &b"b"[..]));
+        let both = head(&[("webhook-id", "b"), ("svix-id", "a")]);
+        assert_eq!(first_present(&both, &names).unwrap().1, "a");
+        let missing = first_present(&head(&[]), &names).unwrap_err();
+        assert_eq!(missing.header().unwrap(), "svix-id");
     }
 }

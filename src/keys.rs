@@ -88,7 +88,11 @@ impl fmt::Debug for Keys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Ids only: a secret never reaches a log.
         f.debug_list()
-            .entries(self.keys.iter().map(|key| key.id.as_deref().unwrap_or("(no id)")))
+            .entries(
+                self.keys
+                    .iter()
+                    .map(|key| key.id.as_deref().unwrap_or("(no id)")),
+            )
             .finish()
     }
 }

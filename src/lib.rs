@@ -6,6 +6,9 @@ pub mod hmac_scheme;
 pub mod json_stringify;
 pub mod layer;
 
+#[cfg(feature = "ed25519")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
+pub mod discord;
 pub mod github;
 pub mod invoice_ahoy;
 pub mod linear;
@@ -25,6 +28,8 @@ pub mod zoom;
 pub mod extract;
 
 mod config_error;
+#[cfg(feature = "ed25519")]
+mod ed25519;
 mod header;
 mod keys;
 mod preset;
@@ -40,11 +45,11 @@ mod verified;
 pub use config_error::{ConfigError, ConfigErrorKind};
 #[cfg(feature = "axum")]
 pub use extract::{VerifiedEvents, VerifiedJson};
+pub use keys::Keys;
 pub use layer::{WebhookSignature, WebhookSignatureLayer};
 pub use rejection::{Rejection, RejectionKind};
+pub use replay::{Clock, ReplayWindow};
 pub use scheme::{EventLayout, ResponsePolicy, SignatureScheme, Verification};
 pub use secret::{Secret, SecretError, SecretErrorKind};
-pub use keys::Keys;
-pub use replay::{Clock, ReplayWindow};
 pub use verification_info::VerificationInfo;
 pub use verified::Verified;

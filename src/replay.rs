@@ -12,8 +12,8 @@ use crate::Rejection;
 /// delay, a replayed delivery) and into the future (the provider's clock running ahead).
 ///
 /// Every scheme with a signed timestamp has one, defaulting to what the provider's own SDK
-/// uses; a delivery outside it gets `401` with [`RejectionKind::StaleTimestamp`]
-/// (crate::RejectionKind::StaleTimestamp).
+/// uses; a delivery outside it gets `401` with
+/// [`RejectionKind::StaleTimestamp`](crate::RejectionKind::StaleTimestamp).
 ///
 /// ```
 /// use std::time::Duration;

@@ -82,8 +82,14 @@ mod tests {
     fn from_the_request_or_from_the_public_base() {
         let h = head("/hooks/square?x=1", &[("host", "127.0.0.1:3000")]);
         let auto = PublicBaseUrl::default();
-        assert_eq!(auto.url_of(&h).unwrap(), "http://127.0.0.1:3000/hooks/square?x=1");
-        let proxied = head("/a", &[("host", "example.com"), ("x-forwarded-proto", "https")]);
+        assert_eq!(
+            auto.url_of(&h).unwrap(),
+            "http://127.0.0.1:3000/hooks/square?x=1"
+        );
+        let proxied = head(
+            "/a",
+            &[("host", "example.com"), ("x-forwarded-proto", "https")],
+        );
         assert_eq!(auto.url_of(&proxied).unwrap(), "https://example.com/a");
         let public = PublicBaseUrl::parse("square", "https://example.com/api/").unwrap();
         assert_eq!(
@@ -99,7 +105,12 @@ mod tests {
 
     #[test]
     fn refuses_bases_that_are_not_absolute_http_urls() {
-        for bad in ["example.com", "ftp://example.com", "https://example.com/?a=1", "/path"] {
+        for bad in [
+            "example.com",
+            "ftp://example.com",
+            "https://example.com/?a=1",
+            "/path",
+        ] {
             let err = PublicBaseUrl::parse("square", bad).unwrap_err();
             assert_eq!(err.kind(), crate::ConfigErrorKind::InvalidSetting, "{bad}");
         }

@@ -152,7 +152,10 @@ fn is_form(head: &Parts) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 fn body_sha256_param(uri: &Uri) -> Option<String> {
@@ -164,7 +167,9 @@ fn body_sha256_param(uri: &Uri) -> Option<String> {
 /// The parameters, sorted by name, each name's values sorted and de-duplicated, concatenated.
 fn sorted_params(body: &[u8]) -> Result<String, Rejection> {
     if std::str::from_utf8(body).is_err() {
-        return Err(Rejection::unverifiable_body("the form body is not valid UTF-8"));
+        return Err(Rejection::unverifiable_body(
+            "the form body is not valid UTF-8",
+        ));
     }
     let mut params: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, value) in form_urlencoded::parse(body) {
@@ -206,10 +211,9 @@ fn url_variants(url: &str, uri: &Uri) -> Vec<String> {
 
 fn constant_time_eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .fold(0u8, |diff, (x, y)| diff | (x.to_ascii_lowercase() ^ y.to_ascii_lowercase()))
-            == 0
+        && a.iter().zip(b).fold(0u8, |diff, (x, y)| {
+            diff | (x.to_ascii_lowercase() ^ y.to_ascii_lowercase())
+        }) == 0
 }
 
 #[cfg(test)]
@@ -232,7 +236,8 @@ mod tests {
 
     #[test]
     fn repeated_parameters_are_sorted_and_deduplicated() {
-        let signed = sorted_params(b"Sid=CA123&Digits=5678&Digits=1234&Digits=1234&A=%2B1+2").unwrap();
+        let signed =
+            sorted_params(b"Sid=CA123&Digits=5678&Digits=1234&Digits=1234&A=%2B1+2").unwrap();
         assert_eq!(signed, "A+1 2Digits1234Digits5678SidCA123");
         assert!(sorted_params(b"a=\xff").is_err());
     }

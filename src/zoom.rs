@@ -108,13 +108,15 @@ impl SignatureScheme for Zoom {
         if challenge.event != URL_VALIDATION_EVENT {
             return Ok(verification);
         }
-        let plain_token = challenge
-            .payload
-            .and_then(|p| p.plain_token)
-            .ok_or(Rejection::unverifiable_body(
-                "an endpoint.url_validation event without payload.plainToken",
-            ))?;
-        let encrypted = Algorithm::HmacSha256.sign(key.secret.expose_secret(), &[plain_token.as_bytes()]);
+        let plain_token =
+            challenge
+                .payload
+                .and_then(|p| p.plain_token)
+                .ok_or(Rejection::unverifiable_body(
+                    "an endpoint.url_validation event without payload.plainToken",
+                ))?;
+        let encrypted =
+            Algorithm::HmacSha256.sign(key.secret.expose_secret(), &[plain_token.as_bytes()]);
         let answer = serde_json::json!({
             "plainToken": plain_token,
             "encryptedToken": Encoding::Hex.encode(&encrypted),

@@ -29,7 +29,13 @@ fn install_packages() {
         return;
     }
     let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"])
+        .args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--loglevel=error",
+        ])
         .current_dir(&dir)
         .status()
         .expect("npm is installed (it comes with Node)");
@@ -40,7 +46,11 @@ fn multi_provider() -> PathBuf {
     let test_binary = std::env::current_exe().unwrap();
     let profile_dir = test_binary.parent().unwrap().parent().unwrap();
     let path = profile_dir.join("examples/multi_provider");
-    assert!(path.exists(), "{} is missing: run through `cargo test`", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run through `cargo test`",
+        path.display()
+    );
     path
 }
 
@@ -56,7 +66,10 @@ fn vendor_sdks_deliveries_are_accepted_and_tampered_ones_refused() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}{stderr}");
-    assert!(output.status.success(), "interop failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "interop failed:\n{stdout}\n{stderr}"
+    );
     let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
     assert!(failures.is_empty(), "{failures:#?}");
     // Every provider's good, altered, wrongly keyed and unsigned cases ran (and the stale

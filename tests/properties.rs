@@ -23,7 +23,9 @@ fn id() -> impl Strategy<Value = String> {
 }
 
 fn params(form: &[u8]) -> Vec<(String, String)> {
-    let mut params: Vec<_> = form_urlencoded::parse(form).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let mut params: Vec<_> = form_urlencoded::parse(form)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     params.sort();
     params.dedup();
     params
@@ -106,13 +108,18 @@ fn every_timestamped_preset_refuses_a_delivery_outside_its_window() {
         let scheme = scheme(preset, Keys::from(key.as_str()));
         let body_at = |at: u64| match preset {
             // Linear's time is in the body, in milliseconds.
-            Preset::Linear => signer::body_for(preset, "x").replace(&(NOW * 1000).to_string(), &(at * 1000).to_string()),
+            Preset::Linear => signer::body_for(preset, "x")
+                .replace(&(NOW * 1000).to_string(), &(at * 1000).to_string()),
             _ => signer::body_for(preset, "x"),
         };
         for at in [NOW - 3600, NOW + 3600] {
             let delivery = sign(preset, &[&key], &body_at(at), at, "msg_1");
             let rejection = scheme.verify(&delivery.head, &delivery.body).unwrap_err();
-            assert_eq!(rejection.kind(), tower_webhooks::RejectionKind::StaleTimestamp, "{preset:?}");
+            assert_eq!(
+                rejection.kind(),
+                tower_webhooks::RejectionKind::StaleTimestamp,
+                "{preset:?}"
+            );
         }
     }
 }

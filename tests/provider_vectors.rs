@@ -49,6 +49,10 @@ struct Vector {
     #[serde(rename = "plainToken")]
     plain_token: Option<String>,
     request_body: Option<String>,
+    #[cfg_attr(not(feature = "ed25519"), allow(dead_code))]
+    public_key: Option<String>,
+    #[cfg_attr(not(feature = "ed25519"), allow(dead_code))]
+    public_key_hex: Option<String>,
     expected: Expected,
     signed_string: Option<String>,
 }
@@ -89,7 +93,11 @@ fn scheme_for(vector: &Vector) -> Option<Box<dyn SignatureScheme>> {
     let at = || clock_at(timestamp_of(vector));
     let base_of = |url: &str| {
         let uri: http::Uri = url.parse().unwrap();
-        format!("{}://{}", uri.scheme_str().unwrap(), uri.authority().unwrap())
+        format!(
+            "{}://{}",
+            uri.scheme_str().unwrap(),
+            uri.authority().unwrap()
+        )
     };
     Some(match vector.scheme.as_str() {
         "standard_webhooks_v1" | "gitlab_signing_token" => {
@@ -102,7 +110,9 @@ fn scheme_for(vector: &Vector) -> Option<Box<dyn SignatureScheme>> {
         "slack" => Box::new(Slack::new(secret).with_clock(at())),
         "shopify" => Box::new(Shopify::new(secret)),
         "paddle" => Box::new(Paddle::new(secret).with_clock(at())),
-        "zoom" | "zoom_url_validation" => Box::new(Zoom::new(secret).with_clock(clock_at(1_700_000_000))),
+        "zoom" | "zoom_url_validation" => {
+            Box::new(Zoom::new(secret).with_clock(clock_at(1_700_000_000)))
+        }
         "linear" => Box::new(Linear::new(secret).with_clock(clock_at(1_700_000_000))),
         "square" => Box::new(
             Square::new(secret)
@@ -123,6 +133,20 @@ fn scheme_for(vector: &Vector) -> Option<Box<dyn SignatureScheme>> {
                 .keys(secret)
                 .build()
                 .unwrap(),
+        ),
+        #[cfg(feature = "ed25519")]
+        "standard_webhooks_v1a" => Box::new(
+            tower_webhooks::standard_webhooks::StandardWebhooksV1a::new(
+                vector.public_key.as_deref().unwrap(),
+            )
+            .unwrap()
+            .with_clock(at()),
+        ),
+        #[cfg(feature = "ed25519")]
+        "discord" => Box::new(
+            tower_webhooks::discord::Discord::new(vector.public_key_hex.as_deref().unwrap())
+                .unwrap()
+                .with_clock(at()),
         ),
         _ => return None,
     })
@@ -183,10 +207,15 @@ fn delivery_for(vector: &Vector) -> Delivery {
         );
     }
     if let Some(id) = &vector.msg_id {
-        let prefix = if vector.scheme == "svix" { "svix" } else { "webhook" };
-        request = request
-            .header(format!("{prefix}-id"), id.as_str())
-            .header(format!("{prefix}-timestamp"), timestamp_of(vector).to_string());
+        let prefix = if vector.scheme == "svix" {
+            "svix"
+        } else {
+            "webhook"
+        };
+        request = request.header(format!("{prefix}-id"), id.as_str()).header(
+            format!("{prefix}-timestamp"),
+            timestamp_of(vector).to_string(),
+        );
     }
     for (name, value) in vector.timestamp_header.iter().flatten() {
         request = request.header(name.as_str(), value.as_str().unwrap());
@@ -236,16 +265,27 @@ fn every_vector_is_accepted_with_its_clock() {
         };
         let delivery = delivery_for(&vector);
         let verification = scheme.verify(&delivery.head, &delivery.body);
-        assert!(verification.is_ok(), "{}: {:?}", vector.id, verification.err());
+        assert!(
+            verification.is_ok(),
+            "{}: {:?}",
+            vector.id,
+            verification.err()
+        );
         checked += 1;
     }
-    assert_eq!(checked, 20, "every vector of a shipped scheme was checked");
+    let expected = if cfg!(feature = "ed25519") { 22 } else { 20 };
+    assert_eq!(
+        checked, expected,
+        "every vector of a shipped scheme was checked"
+    );
 }
 
 #[test]
 fn every_vector_is_refused_once_one_byte_changes() {
     for vector in fixtures() {
-        let Some(scheme) = scheme_for(&vector) else { continue };
+        let Some(scheme) = scheme_for(&vector) else {
+            continue;
+        };
         let delivery = delivery_for(&vector);
         // The body, one byte at a time (every position for short bodies, a sample otherwise).
         let step = (delivery.body.len() / 64).max(1);
@@ -311,11 +351,18 @@ fn timestamped_vectors_are_stale_outside_their_window() {
             match (ok, verdict) {
                 (true, Ok(_)) => {}
                 (false, Err(rejection)) => {
-                    assert_eq!(rejection.kind(), RejectionKind::StaleTimestamp, "{}", vector.id);
+                    assert_eq!(
+                        rejection.kind(),
+                        RejectionKind::StaleTimestamp,
+                        "{}",
+                        vector.id
+                    );
                     let skew = i64::try_from(now).unwrap() - i64::try_from(signed).unwrap();
                     assert_eq!(rejection.skew_secs(), Some(skew), "{}", vector.id);
                 }
-                (ok, verdict) => panic!("{} at {now}: expected ok={ok}, got {verdict:?}", vector.id),
+                (ok, verdict) => {
+                    panic!("{} at {now}: expected ok={ok}, got {verdict:?}", vector.id)
+                }
             }
         }
     }
@@ -324,7 +371,9 @@ fn timestamped_vectors_are_stale_outside_their_window() {
 fn rebuild_with_clock(vector: &Vector, clock: Clock) -> Box<dyn SignatureScheme> {
     let secret = vector.secret.as_str();
     match vector.scheme.as_str() {
-        "standard_webhooks_v1" => Box::new(StandardWebhooks::new(secret).unwrap().with_clock(clock)),
+        "standard_webhooks_v1" => {
+            Box::new(StandardWebhooks::new(secret).unwrap().with_clock(clock))
+        }
         "svix" => Box::new(Svix::new(secret).unwrap().with_clock(clock)),
         "stripe" => Box::new(Stripe::new(secret).with_clock(clock)),
         "slack" => Box::new(Slack::new(secret).with_clock(clock)),
@@ -335,7 +384,10 @@ fn rebuild_with_clock(vector: &Vector, clock: Clock) -> Box<dyn SignatureScheme>
 
 #[test]
 fn linear_reads_its_time_from_the_body_in_milliseconds() {
-    let vector = fixtures().into_iter().find(|v| v.scheme == "linear").unwrap();
+    let vector = fixtures()
+        .into_iter()
+        .find(|v| v.scheme == "linear")
+        .unwrap();
     let delivery = delivery_for(&vector);
     for (now_ms, ok) in [
         (1_700_000_060_000, true),
@@ -388,14 +440,17 @@ fn verification_info_reports_time_and_delivery_id() {
         .find(|v| v.id == "stdwh-official-1")
         .unwrap();
     let delivery = delivery_for(&vector);
-    let scheme = StandardWebhooks::new(
-        tower_webhooks::Keys::new().key("2021", vector.secret.as_str()),
-    )
-    .unwrap()
-    .with_clock(clock_at(1_614_265_330));
+    let scheme =
+        StandardWebhooks::new(tower_webhooks::Keys::new().key("2021", vector.secret.as_str()))
+            .unwrap()
+            .with_clock(clock_at(1_614_265_330));
     let service = WebhookSignatureLayer::new(scheme).layer(tower::service_fn(
         |request: Request<tower_webhooks::layer::RequestBody>| async move {
-            let info = request.extensions().get::<VerificationInfo>().unwrap().clone();
+            let info = request
+                .extensions()
+                .get::<VerificationInfo>()
+                .unwrap()
+                .clone();
             assert_eq!(info.scheme(), "standard-webhooks");
             assert_eq!(info.key_id(), Some("2021"));
             assert_eq!(info.delivery_id(), Some("msg_p5jXN8AQM9LWM0D4loKWxJek"));
@@ -441,7 +496,15 @@ async fn zoom_answers_its_url_validation_challenge_itself() {
     let request = Request::from_parts(head, Full::new(delivery.body));
     let response = service.oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(response.into_body().collect().await.unwrap().to_bytes().is_empty());
+    assert!(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .is_empty()
+    );
 }
 
 fn futures_executor<F: std::future::Future>(future: F) -> F::Output {
@@ -453,17 +516,26 @@ fn futures_executor<F: std::future::Future>(future: F) -> F::Output {
 
 #[test]
 fn twilio_accepts_the_url_with_or_without_the_default_port() {
-    let vector = fixtures().into_iter().find(|v| v.id == "twilio-sdk").unwrap();
+    let vector = fixtures()
+        .into_iter()
+        .find(|v| v.id == "twilio-sdk")
+        .unwrap();
     let delivery = delivery_for(&vector);
     for base in ["https://mycompany.com", "https://mycompany.com:443"] {
         let scheme = Twilio::new("12345").with_public_base_url(base).unwrap();
-        assert!(scheme.verify(&delivery.head, &delivery.body).is_ok(), "{base}");
+        assert!(
+            scheme.verify(&delivery.head, &delivery.body).is_ok(),
+            "{base}"
+        );
     }
     let scheme = Twilio::new("12345")
         .with_public_base_url("https://mycompany.com:8443")
         .unwrap();
     assert_eq!(
-        scheme.verify(&delivery.head, &delivery.body).unwrap_err().kind(),
+        scheme
+            .verify(&delivery.head, &delivery.body)
+            .unwrap_err()
+            .kind(),
         RejectionKind::SignatureMismatch
     );
 }
@@ -486,7 +558,10 @@ fn twilio_checks_a_json_body_against_the_signed_hash() {
 
 #[test]
 fn a_far_future_clock_is_no_overflow() {
-    let vector = fixtures().into_iter().find(|v| v.scheme == "stripe").unwrap();
+    let vector = fixtures()
+        .into_iter()
+        .find(|v| v.scheme == "stripe")
+        .unwrap();
     let delivery = delivery_for(&vector);
     let far = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 1000);
     let scheme = Stripe::new(vector.secret.as_str()).with_clock(Clock::fixed(far));

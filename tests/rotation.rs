@@ -29,7 +29,11 @@ fn either_key_passes_and_neither_fails() {
                     let _ = verification;
                 }
                 (Err(rejection), None) => {
-                    assert_eq!(rejection.kind(), RejectionKind::SignatureMismatch, "{preset:?}");
+                    assert_eq!(
+                        rejection.kind(),
+                        RejectionKind::SignatureMismatch,
+                        "{preset:?}"
+                    );
                 }
                 (verdict, expected) => {
                     panic!("{preset:?} key {seed}: expected {expected:?}, got {verdict:?}")
@@ -41,15 +45,29 @@ fn either_key_passes_and_neither_fails() {
 
 #[test]
 fn headers_with_several_signatures_pass_when_any_matches_any_key() {
-    for preset in [Preset::StandardWebhooks, Preset::Svix, Preset::Stripe, Preset::Paddle] {
+    for preset in [
+        Preset::StandardWebhooks,
+        Preset::Svix,
+        Preset::Stripe,
+        Preset::Paddle,
+    ] {
         let scheme = scheme(preset, keys(preset));
         let body = signer::body_for(preset, "several");
         let stranger = secret(preset, 9);
         let new = secret(preset, 2);
         let both = sign(preset, &[&stranger, &new], &body, NOW, "msg_2");
         assert!(scheme.verify(&both.head, &both.body).is_ok(), "{preset:?}");
-        let neither = sign(preset, &[&stranger, &secret(preset, 8)], &body, NOW, "msg_2");
-        assert!(scheme.verify(&neither.head, &neither.body).is_err(), "{preset:?}");
+        let neither = sign(
+            preset,
+            &[&stranger, &secret(preset, 8)],
+            &body,
+            NOW,
+            "msg_2",
+        );
+        assert!(
+            scheme.verify(&neither.head, &neither.body).is_err(),
+            "{preset:?}"
+        );
     }
 }
 

@@ -1,8 +1,7 @@
 //! The MAC ([`Algorithm`]) and how its tag is written ([`Encoding`]).
 
 use base64::{
-    Engine as _,
-    alphabet,
+    Engine as _, alphabet,
     engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
 };
 use hmac::{Hmac, Mac};

@@ -175,7 +175,9 @@ impl HmacSchemeBuilder {
         let timestamp_headers = headers(&self.timestamp_headers)?;
         let id_headers = headers(&self.id_headers)?;
         if template.uses(&Part::Id) && id_headers.is_empty() {
-            return Err(invalid("the signed content has {id} but no id header".into()));
+            return Err(invalid(
+                "the signed content has {id} but no id header".into(),
+            ));
         }
         match self.timestamp {
             None if template.uses(&Part::Timestamp) => {
@@ -288,7 +290,9 @@ fn decode_key(
 }
 
 fn decode_base64(text: &[u8]) -> Option<Secret> {
-    let decoded = base64::engine::general_purpose::STANDARD.decode(text).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
     (!decoded.is_empty()).then(|| Secret::new(decoded))
 }
 
@@ -310,10 +314,16 @@ mod tests {
     fn refuses_descriptions_that_cannot_work() {
         let cases = [
             (HmacScheme::builder("t").keys("k"), "no signature header"),
-            (base().signature_header("bad header"), "is not a header name"),
+            (
+                base().signature_header("bad header"),
+                "is not a header name",
+            ),
             (base().signed_content("{timestamp}"), "no {body}"),
             (base().signed_content("{id}{body}"), "no id header"),
-            (base().signed_content("{timestamp}{body}"), "no timestamp is read"),
+            (
+                base().signed_content("{timestamp}{body}"),
+                "no timestamp is read",
+            ),
             (
                 base().replay_window(ReplayWindow::symmetric(std::time::Duration::ZERO)),
                 "needs a signed timestamp",

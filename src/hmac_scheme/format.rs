@@ -116,7 +116,11 @@ impl SignatureFormat {
                     timestamp: None,
                 };
                 let text = value.to_str().map_err(|_| "not visible ASCII")?;
-                for entry in text.split(separator).map(str::trim).filter(|e| !e.is_empty()) {
+                for entry in text
+                    .split(separator)
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                {
                     let Some((name, value)) = entry.split_once(delimiter) else {
                         return Err("has an entry without a tag");
                     };
@@ -125,10 +129,10 @@ impl SignatureFormat {
                             return Err("has more than 16 signatures");
                         }
                         parsed.signatures.push(value.as_bytes());
-                    } else if Some(name) == timestamp_tag {
-                        if parsed.timestamp.replace(value.as_bytes()).is_some() {
-                            return Err("has the timestamp more than once");
-                        }
+                    } else if Some(name) == timestamp_tag
+                        && parsed.timestamp.replace(value.as_bytes()).is_some()
+                    {
+                        return Err("has the timestamp more than once");
                     }
                 }
                 if parsed.signatures.is_empty() {
@@ -138,14 +142,6 @@ impl SignatureFormat {
             }
         }
     }
-}
-
-/// Parses a timestamp made only of ASCII digits (no sign, no space, no fraction).
-pub(crate) fn parse_digits(text: &[u8]) -> Option<i64> {
-    if text.is_empty() || text.len() > 18 || !text.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    std::str::from_utf8(text).ok()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -196,19 +192,17 @@ mod tests {
     #[test]
     fn single_needs_its_prefix() {
         let github = SignatureFormat::Single { prefix: "sha256=" };
-        assert_eq!(github.parse(&value("sha256=ab"), None).unwrap().signatures, [b"ab"]);
-        assert!(github.parse(&value("sha1=ab"), None).is_err());
         assert_eq!(
-            SignatureFormat::BARE.parse(&value("ab"), None).unwrap().signatures,
+            github.parse(&value("sha256=ab"), None).unwrap().signatures,
             [b"ab"]
         );
-    }
-
-    #[test]
-    fn timestamps_are_plain_digits() {
-        assert_eq!(parse_digits(b"1700000000"), Some(1_700_000_000));
-        for bad in [&b""[..], b"-1", b"+1", b" 1", b"1.5", b"1e9", b"9999999999999999999"] {
-            assert_eq!(parse_digits(bad), None);
-        }
+        assert!(github.parse(&value("sha1=ab"), None).is_err());
+        assert_eq!(
+            SignatureFormat::BARE
+                .parse(&value("ab"), None)
+                .unwrap()
+                .signatures,
+            [b"ab"]
+        );
     }
 }

@@ -39,7 +39,7 @@
 //!    plain digits.
 //! 3. Some signature matches the signed content under some key ([`Keys`](crate::Keys)), each
 //!    comparison in constant time.
-//! 4. The signed timestamp is inside the [`ReplayWindow`](crate::ReplayWindow).
+//! 4. The signed timestamp is inside the [`ReplayWindow`].
 //!
 //! The timestamp is checked after the signature, so a `stale_timestamp` in the log always means
 //! a genuine delivery that is too old (or a clock that is off), never a forgery.
@@ -92,8 +92,8 @@ struct NearMiss {
 }
 
 impl HmacScheme {
-    /// Starts describing a scheme; `name` is its [`SignatureScheme::name`]
-    /// (crate::SignatureScheme::name) in logs.
+    /// Starts describing a scheme; `name` is its
+    /// [`SignatureScheme::name`](crate::SignatureScheme::name) in logs.
     pub fn builder(name: &'static str) -> HmacSchemeBuilder {
         HmacSchemeBuilder::new(name)
     }

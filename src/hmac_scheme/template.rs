@@ -53,7 +53,9 @@ impl Template {
             0 => Err(format!(
                 "signed content `{text}` has no {{body}}: the body would not be verified"
             )),
-            _ => Err(format!("signed content `{text}` has {{body}} more than once")),
+            _ => Err(format!(
+                "signed content `{text}` has {{body}} more than once"
+            )),
         }
     }
 
@@ -83,14 +85,30 @@ mod tests {
             Template::parse("{url}{body}").unwrap().parts,
             [Part::Url, Part::Body]
         );
-        assert!(Template::parse("{id}.{timestamp}.{body}").unwrap().uses(&Part::Id));
+        assert!(
+            Template::parse("{id}.{timestamp}.{body}")
+                .unwrap()
+                .uses(&Part::Id)
+        );
     }
 
     #[test]
     fn refuses_templates_that_would_not_verify_the_body() {
-        assert!(Template::parse("{timestamp}").unwrap_err().contains("no {body}"));
-        assert!(Template::parse("{body}{body}").unwrap_err().contains("more than once"));
-        assert!(Template::parse("{bdy}").unwrap_err().contains("unknown placeholder `{bdy}`"));
+        assert!(
+            Template::parse("{timestamp}")
+                .unwrap_err()
+                .contains("no {body}")
+        );
+        assert!(
+            Template::parse("{body}{body}")
+                .unwrap_err()
+                .contains("more than once")
+        );
+        assert!(
+            Template::parse("{bdy}")
+                .unwrap_err()
+                .contains("unknown placeholder `{bdy}`")
+        );
         assert!(Template::parse("{body").unwrap_err().contains("unclosed"));
     }
 }

@@ -5,13 +5,11 @@ use std::time::{Duration, UNIX_EPOCH};
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, request::Parts};
 
-use super::{
-    HmacScheme, Timestamp,
-    format::{Parsed, parse_digits},
-    template::Part,
-};
+use super::{HmacScheme, Timestamp, format::Parsed, template::Part};
 use crate::{
-    EventLayout, Rejection, ResponsePolicy, SignatureScheme, Verification, header, keys::Key,
+    EventLayout, Rejection, ResponsePolicy, SignatureScheme, Verification,
+    header::{first_present, parse_digits},
+    keys::Key,
 };
 
 const HINT_PROXY: &str = "the request came through a proxy (Via/Forwarded headers): check that \
@@ -49,13 +47,15 @@ impl HmacScheme {
         };
         let timestamp = match (timestamp_text, self.timestamp) {
             (Some(text), Some((_, unit))) => {
-                let at = parse_digits(text).and_then(|v| unit.to_millis(v)).ok_or_else(|| {
-                    let header = match self.timestamp {
-                        Some((Timestamp::Header, _)) => self.timestamp_headers[0].clone(),
-                        _ => header_name.clone(),
-                    };
-                    Rejection::malformed_header(header, "the timestamp is not plain digits")
-                })?;
+                let at = parse_digits(text)
+                    .and_then(|v| unit.to_millis(v))
+                    .ok_or_else(|| {
+                        let header = match self.timestamp {
+                            Some((Timestamp::Header, _)) => self.timestamp_headers[0].clone(),
+                            _ => header_name.clone(),
+                        };
+                        Rejection::malformed_header(header, "the timestamp is not plain digits")
+                    })?;
                 Some(at)
             }
             _ => None,
@@ -96,7 +96,9 @@ impl HmacScheme {
             .ok_or_else(|| self.mismatch(head, &message, &tags))?;
 
         let signed_at_ms = match (self.timestamp, timestamp) {
-            (Some((Timestamp::BodyField(field), unit)), _) => Some(body_timestamp(body, field, unit)?),
+            (Some((Timestamp::BodyField(field), unit)), _) => {
+                Some(body_timestamp(body, field, unit)?)
+            }
             (_, at) => at,
         };
         let mut verification = Verification::raw_body().maybe_key_id(key.id.as_ref());
@@ -142,11 +144,10 @@ impl HmacScheme {
     /// A mismatch, with a hint when a common mistake explains it.
     fn mismatch(&self, head: &Parts, message: &[&[u8]], tags: &[Vec<u8>]) -> Rejection {
         let rejection = Rejection::signature_mismatch();
-        if let Some(miss) = self
-            .near_misses
-            .iter()
-            .find(|miss| self.algorithm.matches_any(miss.key.expose_secret(), message, tags))
-        {
+        if let Some(miss) = self.near_misses.iter().find(|miss| {
+            self.algorithm
+                .matches_any(miss.key.expose_secret(), message, tags)
+        }) {
             return rejection.with_hint(miss.hint);
         }
         if head.headers.contains_key(http::header::VIA)
@@ -158,20 +159,6 @@ impl HmacScheme {
     }
 }
 
-fn first_present<'a>(
-    head: &'a Parts,
-    names: &'a [HeaderName],
-) -> Result<(&'a HeaderName, &'a HeaderValue), Rejection> {
-    for name in names {
-        if head.headers.contains_key(name) {
-            header::single_value(head, name)?;
-            let value = head.headers.get(name).expect("checked above");
-            return Ok((name, value));
-        }
-    }
-    Err(Rejection::missing_header(names[0].clone()))
-}
-
 /// A top-level JSON number field of the (already verified) body, as milliseconds.
 fn body_timestamp(body: &[u8], field: &str, unit: super::TimestampUnit) -> Result<i64, Rejection> {
     let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body)
@@ -180,7 +167,9 @@ fn body_timestamp(body: &[u8], field: &str, unit: super::TimestampUnit) -> Resul
         .get(field)
         .and_then(serde_json::Value::as_i64)
         .and_then(|value| unit.to_millis(value))
-        .ok_or_else(|| Rejection::unverifiable_body("the signed timestamp field is missing or not an integer"))
+        .ok_or_else(|| {
+            Rejection::unverifiable_body("the signed timestamp field is missing or not an integer")
+        })
 }
 
 impl SignatureScheme for HmacScheme {
@@ -189,7 +178,8 @@ impl SignatureScheme for HmacScheme {
     }
 
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-        self.verify_with_key(head, body).map(|(verification, _)| verification)
+        self.verify_with_key(head, body)
+            .map(|(verification, _)| verification)
     }
 
     fn event_layout(&self) -> EventLayout {

@@ -16,9 +16,7 @@ use super::{
     collect::{Collector, TooLarge},
     layer::Settings,
 };
-use crate::{
-    Rejection, ResponsePolicy, SignatureScheme, Verification, VerificationInfo, Verified,
-};
+use crate::{Rejection, ResponsePolicy, SignatureScheme, Verification, VerificationInfo, Verified};
 
 pin_project! {
     /// The response future of [`WebhookSignature`](crate::layer::WebhookSignature): it buffers

@@ -75,7 +75,9 @@ pub fn scheme(preset: Preset, keys: Keys) -> Box<dyn SignatureScheme> {
     let clock = Clock::fixed(UNIX_EPOCH + Duration::from_secs(NOW));
     let base = format!("https://{HOST}");
     match preset {
-        Preset::StandardWebhooks => Box::new(StandardWebhooks::new(keys).unwrap().with_clock(clock)),
+        Preset::StandardWebhooks => {
+            Box::new(StandardWebhooks::new(keys).unwrap().with_clock(clock))
+        }
         Preset::Svix => Box::new(Svix::new(keys).unwrap().with_clock(clock)),
         Preset::Stripe => Box::new(Stripe::with_keys(keys).unwrap().with_clock(clock)),
         Preset::GitHub => Box::new(GitHub::with_keys(keys).unwrap()),
@@ -152,14 +154,22 @@ pub fn sign(preset: Preset, secrets: &[&str], body: &str, timestamp: u64, id: &s
     let utf8 = |s: &str| s.as_bytes().to_vec();
     let parts = match preset {
         Preset::StandardWebhooks | Preset::Svix => {
-            let prefix = if preset == Preset::Svix { "svix" } else { "webhook" };
+            let prefix = if preset == Preset::Svix {
+                "svix"
+            } else {
+                "webhook"
+            };
             let message = format!("{id}.{ts}.{body}");
             let decode = |s: &str| {
                 base64::engine::general_purpose::STANDARD
                     .decode(s.trim_start_matches("whsec_"))
                     .unwrap()
             };
-            let signatures = each(message.as_bytes(), &|mac| format!("v1,{}", b64(&mac)), &decode);
+            let signatures = each(
+                message.as_bytes(),
+                &|mac| format!("v1,{}", b64(&mac)),
+                &decode,
+            );
             let (sig, ts_name, id_name) = match prefix {
                 "svix" => ("svix-signature", "svix-timestamp", "svix-id"),
                 _ => ("webhook-signature", "webhook-timestamp", "webhook-id"),
@@ -168,21 +178,42 @@ pub fn sign(preset: Preset, secrets: &[&str], body: &str, timestamp: u64, id: &s
                 .header(sig, signatures.join(" "))
                 .header(ts_name, &ts)
                 .header(id_name, id);
-            vec![(Part::Signature, sig), (Part::Timestamp, ts_name), (Part::Id, id_name)]
+            vec![
+                (Part::Signature, sig),
+                (Part::Timestamp, ts_name),
+                (Part::Id, id_name),
+            ]
         }
         Preset::Stripe => {
-            let signatures = each(format!("{ts}.{body}").as_bytes(), &|mac| format!("v1={}", hex(&mac)), &utf8);
-            request = request.header("stripe-signature", format!("t={ts},{}", signatures.join(",")));
+            let signatures = each(
+                format!("{ts}.{body}").as_bytes(),
+                &|mac| format!("v1={}", hex(&mac)),
+                &utf8,
+            );
+            request = request.header(
+                "stripe-signature",
+                format!("t={ts},{}", signatures.join(",")),
+            );
             vec![(Part::Signature, "stripe-signature")]
         }
         Preset::Paddle => {
-            let signatures = each(format!("{ts}:{body}").as_bytes(), &|mac| format!("h1={}", hex(&mac)), &utf8);
-            request = request.header("paddle-signature", format!("ts={ts};{}", signatures.join(";")));
+            let signatures = each(
+                format!("{ts}:{body}").as_bytes(),
+                &|mac| format!("h1={}", hex(&mac)),
+                &utf8,
+            );
+            request = request.header(
+                "paddle-signature",
+                format!("ts={ts};{}", signatures.join(";")),
+            );
             vec![(Part::Signature, "paddle-signature")]
         }
         Preset::GitHub => {
             request = request
-                .header("x-hub-signature-256", format!("sha256={}", hex(&hmac_sha256(first, body.as_bytes()))))
+                .header(
+                    "x-hub-signature-256",
+                    format!("sha256={}", hex(&hmac_sha256(first, body.as_bytes()))),
+                )
                 .header("x-github-delivery", id);
             vec![(Part::Signature, "x-hub-signature-256")]
         }
@@ -193,24 +224,35 @@ pub fn sign(preset: Preset, secrets: &[&str], body: &str, timestamp: u64, id: &s
                 ("x-zm-signature", "x-zm-request-timestamp")
             };
             let mac = hmac_sha256(first, format!("v0:{ts}:{body}").as_bytes());
-            request = request.header(sig, format!("v0={}", hex(&mac))).header(ts_name, &ts);
+            request = request
+                .header(sig, format!("v0={}", hex(&mac)))
+                .header(ts_name, &ts);
             vec![(Part::Signature, sig), (Part::Timestamp, ts_name)]
         }
         Preset::Shopify => {
             request = request
-                .header("x-shopify-hmac-sha256", b64(&hmac_sha256(first, body.as_bytes())))
+                .header(
+                    "x-shopify-hmac-sha256",
+                    b64(&hmac_sha256(first, body.as_bytes())),
+                )
                 .header("x-shopify-webhook-id", id);
             vec![(Part::Signature, "x-shopify-hmac-sha256")]
         }
         Preset::Linear => {
             request = request
-                .header("linear-signature", hex(&hmac_sha256(first, body.as_bytes())))
+                .header(
+                    "linear-signature",
+                    hex(&hmac_sha256(first, body.as_bytes())),
+                )
                 .header("linear-delivery", id);
             vec![(Part::Signature, "linear-signature")]
         }
         Preset::Square => {
             let message = format!("https://{HOST}{PATH}{body}");
-            request = request.header("x-square-hmacsha256-signature", b64(&hmac_sha256(first, message.as_bytes())));
+            request = request.header(
+                "x-square-hmacsha256-signature",
+                b64(&hmac_sha256(first, message.as_bytes())),
+            );
             vec![(Part::Signature, "x-square-hmacsha256-signature")]
         }
         Preset::Twilio => {
@@ -232,7 +274,10 @@ pub fn sign(preset: Preset, secrets: &[&str], body: &str, timestamp: u64, id: &s
             vec![(Part::Signature, "x-twilio-signature")]
         }
         Preset::Xero => {
-            request = request.header("x-xero-signature", b64(&hmac_sha256(first, body.as_bytes())));
+            request = request.header(
+                "x-xero-signature",
+                b64(&hmac_sha256(first, body.as_bytes())),
+            );
             vec![(Part::Signature, "x-xero-signature")]
         }
         Preset::InvoiceAhoy => {
@@ -240,7 +285,10 @@ pub fn sign(preset: Preset, secrets: &[&str], body: &str, timestamp: u64, id: &s
             vec![(Part::Signature, "x-ia-signature")]
         }
         Preset::Xemelgo => {
-            request = request.header("xemelgo-signature", format!("sha256={}", hex(&hmac_sha256(first, body.as_bytes()))));
+            request = request.header(
+                "xemelgo-signature",
+                format!("sha256={}", hex(&hmac_sha256(first, body.as_bytes()))),
+            );
             vec![(Part::Signature, "xemelgo-signature")]
         }
     };

@@ -10,8 +10,9 @@
 //! | replay window | 300 s each way (the reference libraries) |
 //! | rotation | the header may carry several space-separated signatures; any that matches any key is enough. Entries of other versions (`v1a`) are ignored |
 //!
-//! `webhook-id` is the delivery id ([`VerificationInfo::delivery_id`]
-//! (crate::VerificationInfo::delivery_id)): it stays the same across retries. Source:
+//! `webhook-id` is the delivery id
+//! ([`VerificationInfo::delivery_id`](crate::VerificationInfo::delivery_id)): it stays the
+//! same across retries. Source:
 //! github.com/standard-webhooks/standard-webhooks, `spec/standard-webhooks.md`.
 //!
 //! ```
@@ -84,3 +85,9 @@ pub(crate) fn v1_builder(name: &'static str, prefixes: &[&'static str]) -> HmacS
     }
     builder
 }
+
+#[cfg(feature = "ed25519")]
+mod v1a;
+#[cfg(feature = "ed25519")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
+pub use v1a::StandardWebhooksV1a;
