@@ -12,16 +12,32 @@ use hmac::{Hmac, Mac};
 use http::request::Parts;
 use sha2::Sha256;
 use tower_webhooks::{
-    SignatureScheme, invoice_ahoy::InvoiceAhoy, json_stringify::stringify_parsed, xemelgo::Xemelgo,
-    xero::Xero,
+    Clock, SignatureScheme, invoice_ahoy::InvoiceAhoy, json_stringify::stringify_parsed,
+    standard_webhooks::StandardWebhooks, stripe::Stripe, xemelgo::Xemelgo, xero::Xero,
 };
 
 const SECRET: &str = "your-secret-key-must-be-longer-than-24-characters";
 
+const TIMESTAMP: u64 = 1_700_000_000;
+
 fn tag(message: &[u8]) -> [u8; 32] {
+    tag_of(&[message])
+}
+
+fn tag_of(parts: &[&[u8]]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(message);
+    for part in parts {
+        mac.update(part);
+    }
     mac.finalize().into_bytes().into()
+}
+
+fn head_with(headers: &[(&str, &str)]) -> Parts {
+    let mut request = http::Request::post("/");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(()).unwrap().into_parts().0
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -53,6 +69,15 @@ fn verify(c: &mut Criterion) {
     let xero = Xero::new(SECRET);
     let ahoy = InvoiceAhoy::new(SECRET);
     let xemelgo = Xemelgo::new(SECRET).unwrap();
+    let clock = Clock::fixed(std::time::UNIX_EPOCH + std::time::Duration::from_secs(TIMESTAMP));
+    let stripe = Stripe::new(SECRET).with_clock(clock.clone());
+    let whsec = format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(SECRET)
+    );
+    let standard = StandardWebhooks::new(whsec.as_str())
+        .unwrap()
+        .with_clock(clock);
     for size in [1024, 64 * 1024, 1024 * 1024] {
         let body = json_body(size);
         let t = tag(&body);
@@ -69,7 +94,10 @@ fn verify(c: &mut Criterion) {
                 })
             },
         );
-        let cases: [(&str, &dyn SignatureScheme, Parts); 3] = [
+        let ts = TIMESTAMP.to_string();
+        let stripe_tag = tag_of(&[ts.as_bytes(), b".", &body]);
+        let standard_tag = tag_of(&[b"msg_1.", ts.as_bytes(), b".", &body]);
+        let cases: [(&str, &dyn SignatureScheme, Parts); 5] = [
             (
                 "xero",
                 &xero,
@@ -83,6 +111,29 @@ fn verify(c: &mut Criterion) {
                 "xemelgo raw",
                 &xemelgo,
                 head("xemelgo-signature", &format!("sha256={}", hex(&t))),
+            ),
+            (
+                "stripe",
+                &stripe,
+                head(
+                    "stripe-signature",
+                    &format!("t={ts},v1={}", hex(&stripe_tag)),
+                ),
+            ),
+            (
+                "standard-webhooks",
+                &standard,
+                head_with(&[
+                    ("webhook-id", "msg_1"),
+                    ("webhook-timestamp", &ts),
+                    (
+                        "webhook-signature",
+                        &format!(
+                            "v1,{}",
+                            base64::engine::general_purpose::STANDARD.encode(standard_tag)
+                        ),
+                    ),
+                ]),
             ),
         ];
         for (name, scheme, parts) in cases {

@@ -27,9 +27,14 @@ pub(crate) fn first_present<'h, 'n>(
     names: &'n [HeaderName],
 ) -> Result<(&'n HeaderName, &'h HeaderValue), Rejection> {
     for name in names {
-        if head.headers.contains_key(name) {
-            single_value(head, name)?;
-            let value = head.headers.get(name).expect("checked above");
+        let mut values = head.headers.get_all(name).iter();
+        if let Some(value) = values.next() {
+            if values.next().is_some() {
+                return Err(Rejection::malformed_header(
+                    name.clone(),
+                    "sent more than once",
+                ));
+            }
             return Ok((name, value));
         }
     }

@@ -30,6 +30,7 @@ pub mod extract;
 mod config_error;
 #[cfg(feature = "ed25519")]
 mod ed25519;
+mod few;
 mod header;
 mod keys;
 mod preset;

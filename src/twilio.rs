@@ -94,8 +94,8 @@ impl SignatureScheme for Twilio {
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         let value = sig_header::single_value(head, &SIGNATURE_HEADER)?;
         let tag = Encoding::Base64
-            .decode(value)
-            .filter(|tag| tag.len() == Algorithm::HmacSha1.tag_len())
+            .decode_tag(value)
+            .filter(|tag| tag.as_slice().len() == Algorithm::HmacSha1.tag_len())
             .ok_or_else(|| {
                 Rejection::malformed_header(SIGNATURE_HEADER, "not base64 of a 20-byte HMAC-SHA1")
             })?;

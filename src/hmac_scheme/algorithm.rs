@@ -6,6 +6,8 @@ use base64::{
 };
 use hmac::{Hmac, Mac};
 
+use crate::few::Tag;
+
 /// The MAC a provider signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -32,7 +34,7 @@ impl Algorithm {
 
     /// Whether any of `tags` is the MAC of the concatenation of `message` under `key`. Each
     /// comparison is constant-time.
-    pub(crate) fn matches_any(self, key: &[u8], message: &[&[u8]], tags: &[Vec<u8>]) -> bool {
+    pub(crate) fn matches_any(self, key: &[u8], message: &[&[u8]], tags: &[Tag]) -> bool {
         match self {
             Self::HmacSha256 => matches_any::<Hmac<sha2::Sha256>>(key, message, tags),
             Self::HmacSha512 => matches_any::<Hmac<sha2::Sha512>>(key, message, tags),
@@ -58,14 +60,15 @@ fn keyed<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[&[u8]]) -> M {
     mac
 }
 
-fn matches_any<M>(key: &[u8], message: &[&[u8]], tags: &[Vec<u8>]) -> bool
+fn matches_any<M>(key: &[u8], message: &[&[u8]], tags: &[Tag]) -> bool
 where
     M: Mac + hmac::digest::KeyInit + Clone,
 {
     let mac = keyed::<M>(key, message);
     // `verify_slice` is `subtle`'s constant-time equality underneath. Stopping at the first
     // match only tells the timing which signature matched, not anything about the key.
-    tags.iter().any(|tag| mac.clone().verify_slice(tag).is_ok())
+    tags.iter()
+        .any(|tag| mac.clone().verify_slice(tag.as_slice()).is_ok())
 }
 
 fn sign<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[&[u8]]) -> Vec<u8> {
@@ -96,6 +99,32 @@ impl Encoding {
             Self::Base64 => base64::engine::general_purpose::STANDARD.decode(text).ok(),
             Self::Base64Url => URL_SAFE.decode(text).ok(),
         }
+    }
+
+    /// Decodes `text` into a tag on the stack; `None` when it is not in this encoding or
+    /// longer than 64 bytes.
+    pub(crate) fn decode_tag(self, text: &[u8]) -> Option<Tag> {
+        // Big enough for 64 bytes in any of the encodings, plus one to tell "too long".
+        let mut scratch = [0u8; 96];
+        let len = match self {
+            Self::Hex => {
+                if text.len() % 2 != 0 || text.len() > 128 {
+                    return None;
+                }
+                for (byte, pair) in scratch.iter_mut().zip(text.chunks_exact(2)) {
+                    *byte = (hex_digit(pair[0])? << 4) | hex_digit(pair[1])?;
+                }
+                text.len() / 2
+            }
+            Self::Base64 if text.len() <= 128 => base64::engine::general_purpose::STANDARD
+                .decode_slice(text, &mut scratch)
+                .ok()?,
+            Self::Base64Url if text.len() <= 128 => {
+                URL_SAFE.decode_slice(text, &mut scratch).ok()?
+            }
+            Self::Base64 | Self::Base64Url => return None,
+        };
+        Tag::from_slice(&scratch[..len])
     }
 
     /// Encodes `tag` the way a provider writes it (lowercase hex, padded base64).
@@ -161,7 +190,11 @@ mod tests {
             assert_eq!(algorithm.sign(b"Jefe", message), tag);
             let mut wrong = tag.clone();
             wrong[0] ^= 1;
-            assert!(algorithm.matches_any(b"Jefe", message, &[wrong.clone(), tag]));
+            let (tag, wrong) = (
+                Tag::from_slice(&tag).unwrap(),
+                Tag::from_slice(&wrong).unwrap(),
+            );
+            assert!(algorithm.matches_any(b"Jefe", message, &[wrong, tag]));
             assert!(!algorithm.matches_any(b"Jefe", message, &[wrong]));
         }
     }
@@ -172,8 +205,21 @@ mod tests {
         for encoding in [Encoding::Hex, Encoding::Base64, Encoding::Base64Url] {
             let text = encoding.encode(&tag);
             assert_eq!(encoding.decode(text.as_bytes()).unwrap(), tag);
+            assert_eq!(
+                encoding.decode_tag(text.as_bytes()).unwrap().as_slice(),
+                tag
+            );
             assert!(encoding.decode(b"!!!!").is_none());
+            assert!(encoding.decode_tag(b"!!!!").is_none());
+            let long = encoding.encode(&[1; 65]);
+            assert!(encoding.decode_tag(long.as_bytes()).is_none());
+            let max = encoding.encode(&[1; 64]);
+            assert_eq!(
+                encoding.decode_tag(max.as_bytes()).unwrap().as_slice(),
+                [1; 64]
+            );
         }
+        assert!(Encoding::Base64.decode_tag(b"+/8APg").is_none());
         // base64url is often sent unpadded; standard base64 never is.
         assert_eq!(Encoding::Base64Url.decode(b"-_8APg").unwrap(), tag);
         assert!(Encoding::Base64.decode(b"+/8APg").is_none());

@@ -2,6 +2,8 @@
 
 use http::HeaderValue;
 
+use crate::few::Few;
+
 /// How the signature header holds its signature(s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -81,7 +83,7 @@ pub enum KeyEncoding {
 /// What the signature header gave: the candidate tags and, for
 /// [`Timestamp::SignatureField`], the timestamp text.
 pub(crate) struct Parsed<'a> {
-    pub(crate) signatures: Vec<&'a [u8]>,
+    pub(crate) signatures: Few<&'a [u8], MAX_SIGNATURES>,
     pub(crate) timestamp: Option<&'a [u8]>,
 }
 
@@ -101,8 +103,10 @@ impl SignatureFormat {
                 let tag = bytes
                     .strip_prefix(prefix.as_bytes())
                     .ok_or("does not start with the expected prefix")?;
+                let mut signatures = Few::new();
+                let _ = signatures.push(tag);
                 Ok(Parsed {
-                    signatures: vec![tag],
+                    signatures,
                     timestamp: None,
                 })
             }
@@ -112,7 +116,7 @@ impl SignatureFormat {
                 tag,
             } => {
                 let mut parsed = Parsed {
-                    signatures: Vec::new(),
+                    signatures: Few::new(),
                     timestamp: None,
                 };
                 let text = value.to_str().map_err(|_| "not visible ASCII")?;
@@ -125,10 +129,9 @@ impl SignatureFormat {
                         return Err("has an entry without a tag");
                     };
                     if name == tag {
-                        if parsed.signatures.len() == MAX_SIGNATURES {
+                        if parsed.signatures.push(value.as_bytes()).is_err() {
                             return Err("has more than 16 signatures");
                         }
-                        parsed.signatures.push(value.as_bytes());
                     } else if Some(name) == timestamp_tag
                         && parsed.timestamp.replace(value.as_bytes()).is_some()
                     {
@@ -162,7 +165,7 @@ mod tests {
     fn tagged_headers_yield_every_signature_and_the_timestamp() {
         let v = value("t=17,v1=aa,v0=ff,v1=bb");
         let parsed = STRIPE.parse(&v, Some("t")).unwrap();
-        assert_eq!(parsed.signatures, [b"aa", b"bb"]);
+        assert_eq!(parsed.signatures.as_slice(), [b"aa", b"bb"]);
         assert_eq!(parsed.timestamp, Some(&b"17"[..]));
         let stdwh = SignatureFormat::Tagged {
             separator: ' ',
@@ -170,7 +173,10 @@ mod tests {
             tag: "v1",
         };
         let v = value("v1a,xx  v1,abc=");
-        assert_eq!(stdwh.parse(&v, None).unwrap().signatures, [b"abc="]);
+        assert_eq!(
+            stdwh.parse(&v, None).unwrap().signatures.as_slice(),
+            [b"abc="]
+        );
     }
 
     #[test]
@@ -193,7 +199,11 @@ mod tests {
     fn single_needs_its_prefix() {
         let github = SignatureFormat::Single { prefix: "sha256=" };
         assert_eq!(
-            github.parse(&value("sha256=ab"), None).unwrap().signatures,
+            github
+                .parse(&value("sha256=ab"), None)
+                .unwrap()
+                .signatures
+                .as_slice(),
             [b"ab"]
         );
         assert!(github.parse(&value("sha1=ab"), None).is_err());
@@ -201,7 +211,8 @@ mod tests {
             SignatureFormat::BARE
                 .parse(&value("ab"), None)
                 .unwrap()
-                .signatures,
+                .signatures
+                .as_slice(),
             [b"ab"]
         );
     }

@@ -10,6 +10,9 @@ pub(crate) enum Part {
     Url,
 }
 
+/// The most parts a template may have: `{id}.{timestamp}.{body}` has five.
+pub(crate) const MAX_PARTS: usize = 8;
+
 /// A parsed template such as `{id}.{timestamp}.{body}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Template {
@@ -47,6 +50,11 @@ impl Template {
         }
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.into()));
+        }
+        if parts.len() > MAX_PARTS {
+            return Err(format!(
+                "signed content `{text}` has more than {MAX_PARTS} parts"
+            ));
         }
         match parts.iter().filter(|part| **part == Part::Body).count() {
             1 => Ok(Self { parts }),
@@ -110,5 +118,10 @@ mod tests {
                 .contains("unknown placeholder `{bdy}`")
         );
         assert!(Template::parse("{body").unwrap_err().contains("unclosed"));
+        assert!(
+            Template::parse("{id}.{id}.{id}.{id}.{body}")
+                .unwrap_err()
+                .contains("more than 8")
+        );
     }
 }

@@ -5,9 +5,14 @@ use std::time::{Duration, UNIX_EPOCH};
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, request::Parts};
 
-use super::{HmacScheme, Timestamp, format::Parsed, template::Part};
+use super::{
+    HmacScheme, Timestamp,
+    format::{MAX_SIGNATURES, Parsed},
+    template::{MAX_PARTS, Part},
+};
 use crate::{
     EventLayout, Rejection, ResponsePolicy, SignatureScheme, Verification,
+    few::{Few, Tag},
     header::{first_present, parse_digits},
     keys::Key,
 };
@@ -34,7 +39,7 @@ impl HmacScheme {
             .format
             .parse(value, timestamp_tag)
             .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
-        let tags = self.decode_tags(header_name, &signatures)?;
+        let tags = self.decode_tags(header_name, signatures.as_slice())?;
 
         let timestamp_text: Option<&[u8]> = match self.timestamp {
             Some((Timestamp::Header, _)) => {
@@ -74,26 +79,28 @@ impl HmacScheme {
             None
         };
 
-        let message: Vec<&[u8]> = self
-            .template
-            .parts
-            .iter()
-            .map(|part| match part {
+        let mut message: Few<&[u8], MAX_PARTS> = Few::new();
+        for part in &self.template.parts {
+            let bytes = match part {
                 Part::Literal(text) => text.as_bytes(),
                 Part::Body => body.as_ref(),
                 Part::Timestamp => timestamp_text.unwrap_or_default(),
                 Part::Id => id.map_or(&[][..], HeaderValue::as_bytes),
                 Part::Url => url.as_deref().unwrap_or_default().as_bytes(),
-            })
-            .collect();
+            };
+            message
+                .push(bytes)
+                .expect("templates are limited to MAX_PARTS when parsed");
+        }
+        let (message, tags) = (message.as_slice(), tags.as_slice());
         let key = self
             .keys
             .iter()
             .find(|key| {
                 self.algorithm
-                    .matches_any(key.secret.expose_secret(), &message, &tags)
+                    .matches_any(key.secret.expose_secret(), message, tags)
             })
-            .ok_or_else(|| self.mismatch(head, &message, &tags))?;
+            .ok_or_else(|| self.mismatch(head, message, tags))?;
 
         let signed_at_ms = match (self.timestamp, timestamp) {
             (Some((Timestamp::BodyField(field), unit)), _) => {
@@ -120,14 +127,17 @@ impl HmacScheme {
         &self,
         header_name: &HeaderName,
         signatures: &[&[u8]],
-    ) -> Result<Vec<Vec<u8>>, Rejection> {
+    ) -> Result<Few<Tag, MAX_SIGNATURES>, Rejection> {
         // One undecodable signature among good ones is skipped (a provider may add formats we
         // do not know); a header with none that decodes is malformed.
-        let tags: Vec<Vec<u8>> = signatures
+        let mut tags = Few::new();
+        for tag in signatures
             .iter()
-            .filter_map(|text| self.encoding.decode(text))
-            .filter(|tag| tag.len() == self.algorithm.tag_len())
-            .collect();
+            .filter_map(|text| self.encoding.decode_tag(text))
+            .filter(|tag| tag.as_slice().len() == self.algorithm.tag_len())
+        {
+            let _ = tags.push(tag); // as many places as signatures
+        }
         if tags.is_empty() {
             let why = match (self.encoding.describe(), self.algorithm.tag_len()) {
                 ("hex", 32) => "not hex of a 32-byte HMAC-SHA256",
@@ -142,7 +152,7 @@ impl HmacScheme {
     }
 
     /// A mismatch, with a hint when a common mistake explains it.
-    fn mismatch(&self, head: &Parts, message: &[&[u8]], tags: &[Vec<u8>]) -> Rejection {
+    fn mismatch(&self, head: &Parts, message: &[&[u8]], tags: &[Tag]) -> Rejection {
         let rejection = Rejection::signature_mismatch();
         if let Some(miss) = self.near_misses.iter().find(|miss| {
             self.algorithm

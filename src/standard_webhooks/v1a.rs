@@ -99,6 +99,7 @@ impl SignatureScheme for StandardWebhooksV1a {
             .map_err(|why| Rejection::malformed_header(SIGNATURE, why))?;
         let signatures: Vec<Signature> = parsed
             .signatures
+            .as_slice()
             .iter()
             .filter_map(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
             .filter_map(|bytes| Signature::from_slice(&bytes).ok())
