@@ -100,9 +100,14 @@ impl SignatureFormat {
         let bytes = value.as_bytes();
         match *self {
             Self::Single { prefix } => {
-                let tag = bytes
-                    .strip_prefix(prefix.as_bytes())
-                    .ok_or("does not start with the expected prefix")?;
+                // `strip_prefix("")` still calls `memcmp`, a measurable share of a 1 KiB verify.
+                let tag = if prefix.is_empty() {
+                    bytes
+                } else {
+                    bytes
+                        .strip_prefix(prefix.as_bytes())
+                        .ok_or("does not start with the expected prefix")?
+                };
                 let mut signatures = Few::new();
                 let _ = signatures.push(tag);
                 Ok(Parsed {

@@ -39,7 +39,9 @@ impl HmacScheme {
             .format
             .parse(value, timestamp_tag)
             .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
-        let tags = self.decode_tags(header_name, signatures.as_slice())?;
+        // Filled in place: the tags are a kilobyte, not worth moving through a `Result`.
+        let mut tags = Few::new();
+        self.decode_tags(header_name, signatures.as_slice(), &mut tags)?;
 
         let timestamp_text: Option<&[u8]> = match self.timestamp {
             Some((Timestamp::Header, _)) => {
@@ -127,10 +129,10 @@ impl HmacScheme {
         &self,
         header_name: &HeaderName,
         signatures: &[&[u8]],
-    ) -> Result<Few<Tag, MAX_SIGNATURES>, Rejection> {
+        tags: &mut Few<Tag, MAX_SIGNATURES>,
+    ) -> Result<(), Rejection> {
         // One undecodable signature among good ones is skipped (a provider may add formats we
         // do not know); a header with none that decodes is malformed.
-        let mut tags = Few::new();
         for tag in signatures
             .iter()
             .filter_map(|text| self.encoding.decode_tag(text))
@@ -148,7 +150,7 @@ impl HmacScheme {
             };
             return Err(Rejection::malformed_header(header_name.clone(), why));
         }
-        Ok(tags)
+        Ok(())
     }
 
     /// A mismatch, with a hint when a common mistake explains it.
