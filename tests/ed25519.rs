@@ -179,3 +179,62 @@ async fn discord_answers_ping_and_refuses_bad_probes() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Sign-then-verify passes, and a change to any one byte of the body, the signature,
+        /// the timestamp or the id is refused, for both Ed25519 schemes.
+        #[test]
+        fn signed_verifies_and_any_changed_byte_is_refused(
+            body in "[a-zA-Z0-9 {}\":,é☃]{0,120}",
+            discord_scheme in any::<bool>(),
+            part in 0usize..4,
+            at in any::<prop::sample::Index>(),
+            flip in 1u8..=255,
+        ) {
+            let (scheme, (head, body)): (Box<dyn SignatureScheme>, _) = if discord_scheme {
+                let public = hex(key(5).verifying_key().as_bytes());
+                (Box::new(Discord::new(public).unwrap().with_clock(clock())), discord(5, &body, NOW))
+            } else {
+                (Box::new(StandardWebhooksV1a::new(whpk(5)).unwrap().with_clock(clock())), v1a(&[5], &body, NOW))
+            };
+            prop_assert!(scheme.verify(&head, &body).is_ok());
+            let header = match (discord_scheme, part) {
+                (_, 0) => None,
+                (true, 1 | 3) => Some("x-signature-ed25519"),
+                (true, _) => Some("x-signature-timestamp"),
+                (false, 1) => Some("webhook-signature"),
+                (false, 2) => Some("webhook-timestamp"),
+                (false, _) => Some("webhook-id"),
+            };
+            match header {
+                None => {
+                    prop_assume!(!body.is_empty());
+                    let mut changed = body.to_vec();
+                    let at = at.index(changed.len());
+                    changed[at] ^= flip;
+                    prop_assert!(scheme.verify(&head, &Bytes::from(changed)).is_err());
+                }
+                Some(name) => {
+                    let mut changed = head.headers[name].as_bytes().to_vec();
+                    let at = at.index(changed.len());
+                    changed[at] ^= flip;
+                    // Hex signatures are case-insensitive: `a` and `A` are no change.
+                    prop_assume!(!(name == "x-signature-ed25519" && flip == 0x20 && changed[at].is_ascii_alphabetic()));
+                    let Ok(value) = http::HeaderValue::from_bytes(&changed) else {
+                        return Ok(());
+                    };
+                    let mut head = head.clone();
+                    head.headers.insert(name, value);
+                    prop_assert!(scheme.verify(&head, &body).is_err(), "{} byte {} ^ {:#x}", name, at, flip);
+                }
+            }
+        }
+    }
+}
