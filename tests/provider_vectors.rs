@@ -568,3 +568,29 @@ fn a_far_future_clock_is_no_overflow() {
     let rejection = scheme.verify(&delivery.head, &delivery.body).unwrap_err();
     assert_eq!(rejection.kind(), RejectionKind::StaleTimestamp);
 }
+
+#[test]
+fn a_malformed_timestamp_is_reported_under_the_header_that_carried_it() {
+    let vector = fixtures().into_iter().find(|v| v.scheme == "svix").unwrap();
+    let scheme = Svix::new(vector.secret.as_str()).unwrap();
+    for family in ["svix", "webhook"] {
+        let (head, ()) = Request::builder()
+            .header(format!("{family}-id"), "msg_1")
+            .header(format!("{family}-timestamp"), "17e8")
+            .header(
+                format!("{family}-signature"),
+                vector.expected.value.as_str(),
+            )
+            .body(())
+            .unwrap()
+            .into_parts();
+        let rejection = scheme
+            .verify(&head, &Bytes::from_static(b"{}"))
+            .unwrap_err();
+        assert_eq!(rejection.kind(), RejectionKind::MalformedHeader);
+        assert_eq!(
+            rejection.header().unwrap().as_str(),
+            format!("{family}-timestamp")
+        );
+    }
+}

@@ -43,28 +43,32 @@ impl HmacScheme {
         let mut tags = Few::new();
         self.decode_tags(header_name, signatures.as_slice(), &mut tags)?;
 
-        let timestamp_text: Option<&[u8]> = match self.timestamp {
+        // The timestamp's text as sent (it is signed verbatim) and the header it came from.
+        let timestamp_source: Option<(&HeaderName, &[u8])> = match self.timestamp {
             Some((Timestamp::Header, _)) => {
-                Some(first_present(head, &self.timestamp_headers)?.1.as_bytes())
+                let (name, value) = first_present(head, &self.timestamp_headers)?;
+                Some((name, value.as_bytes()))
             }
-            Some((Timestamp::SignatureField(_), _)) => Some(tagged_timestamp.ok_or_else(|| {
-                Rejection::malformed_header(header_name.clone(), "has no timestamp entry")
-            })?),
+            Some((Timestamp::SignatureField(_), _)) => Some((
+                header_name,
+                tagged_timestamp.ok_or_else(|| {
+                    Rejection::malformed_header(header_name.clone(), "has no timestamp entry")
+                })?,
+            )),
             Some((Timestamp::BodyField(_), _)) | None => None,
         };
-        let timestamp = match (timestamp_text, self.timestamp) {
-            (Some(text), Some((_, unit))) => {
-                let at = parse_digits(text)
+        let timestamp_text = timestamp_source.map(|(_, text)| text);
+        let timestamp = match (timestamp_source, self.timestamp) {
+            (Some((name, text)), Some((_, unit))) => Some(
+                parse_digits(text)
                     .and_then(|v| unit.to_millis(v))
                     .ok_or_else(|| {
-                        let header = match self.timestamp {
-                            Some((Timestamp::Header, _)) => self.timestamp_headers[0].clone(),
-                            _ => header_name.clone(),
-                        };
-                        Rejection::malformed_header(header, "the timestamp is not plain digits")
-                    })?;
-                Some(at)
-            }
+                        Rejection::malformed_header(
+                            name.clone(),
+                            "the timestamp is not plain digits",
+                        )
+                    })?,
+            ),
             _ => None,
         };
 
