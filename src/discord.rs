@@ -99,6 +99,11 @@ impl SignatureScheme for Discord {
         "discord"
     }
 
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        single_value(head, &SIGNATURE_HEADER)?;
+        single_value(head, &TIMESTAMP_HEADER).map(|_| ())
+    }
+
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         let text = single_value(head, &SIGNATURE_HEADER)?;
         let signature = Encoding::Hex

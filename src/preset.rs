@@ -29,6 +29,12 @@ macro_rules! hmac_preset {
             ) -> Result<$crate::Verification, $crate::Rejection> {
                 $crate::SignatureScheme::verify(&self.0, head, body)
             }
+            fn check_head(
+                &self,
+                head: &http::request::Parts,
+            ) -> Result<(), $crate::Rejection> {
+                $crate::SignatureScheme::check_head(&self.0, head)
+            }
             fn event_layout(&self) -> $crate::EventLayout {
                 $crate::SignatureScheme::event_layout(&self.0)
             }

@@ -54,6 +54,9 @@ pub enum RejectionKind {
     /// The body could not be read: the client went away or sent a malformed or truncated body.
     /// `400`.
     BodyUnreadable,
+    /// The body did not arrive within the layer's deadline (a client trickling it in). `408`,
+    /// and the connection is closed.
+    BodyTimeout,
 }
 
 impl Rejection {
@@ -131,6 +134,10 @@ impl Rejection {
         Self::new(RejectionKind::BodyUnreadable)
     }
 
+    pub(crate) fn body_timeout() -> Self {
+        Self::new(RejectionKind::BodyTimeout)
+    }
+
     /// What went wrong.
     #[must_use]
     pub fn kind(&self) -> RejectionKind {
@@ -169,16 +176,19 @@ impl Rejection {
             RejectionKind::StaleTimestamp => "stale_timestamp",
             RejectionKind::BodyTooLarge => "body_too_large",
             RejectionKind::BodyUnreadable => "body_unreadable",
+            RejectionKind::BodyTimeout => "body_timeout",
         }
     }
 
     /// The status code the layer answers with: `413` for an oversize body, `400` for an
-    /// unreadable one, `401` for everything about the signature.
+    /// unreadable one, `408` for one that came too slowly, `401` for everything about the
+    /// signature.
     #[must_use]
     pub fn status(&self) -> StatusCode {
         match self.kind {
             RejectionKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             RejectionKind::BodyUnreadable => StatusCode::BAD_REQUEST,
+            RejectionKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             RejectionKind::MissingHeader
             | RejectionKind::MalformedHeader
             | RejectionKind::SignatureMismatch
@@ -215,6 +225,7 @@ impl fmt::Display for Rejection {
                 };
             }
             RejectionKind::BodyUnreadable => f.write_str("the body could not be read")?,
+            RejectionKind::BodyTimeout => f.write_str("the body did not arrive in time")?,
         }
         match self.detail {
             Some(detail) => write!(f, ": {detail}"),

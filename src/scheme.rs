@@ -65,6 +65,15 @@ pub trait SignatureScheme: Send + Sync + 'static {
     /// MAC's `verify_slice`), never with `==`. The [`Rejection`] is logged, never sent.
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection>;
 
+    /// Refuses a delivery from its head alone, before a byte of its body is read: a missing or
+    /// unreadable signature header. The layer calls it first, so a client that sends no
+    /// signature gets `401` at once and cannot make the server buffer its body. Default: no
+    /// check (everything is left to [`verify`](SignatureScheme::verify)).
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        let _ = head;
+        Ok(())
+    }
+
     /// Where the delivery's events are in its JSON body. Default: the body is one event.
     fn event_layout(&self) -> EventLayout {
         EventLayout::Single
@@ -83,6 +92,9 @@ impl<T: SignatureScheme + ?Sized> SignatureScheme for Arc<T> {
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         (**self).verify(head, body)
     }
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        (**self).check_head(head)
+    }
     fn event_layout(&self) -> EventLayout {
         (**self).event_layout()
     }
@@ -97,6 +109,9 @@ impl<T: SignatureScheme + ?Sized> SignatureScheme for Box<T> {
     }
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         (**self).verify(head, body)
+    }
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        (**self).check_head(head)
     }
     fn event_layout(&self) -> EventLayout {
         (**self).event_layout()

@@ -91,6 +91,10 @@ impl SignatureScheme for Twilio {
         "twilio"
     }
 
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        sig_header::single_value(head, &SIGNATURE_HEADER).map(|_| ())
+    }
+
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         let value = sig_header::single_value(head, &SIGNATURE_HEADER)?;
         let tag = Encoding::Base64

@@ -100,6 +100,10 @@ impl SignatureScheme for Zoom {
         "zoom"
     }
 
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        self.0.check_head(head)
+    }
+
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         let (verification, key) = self.0.verify_with_key(head, body)?;
         let Ok(challenge) = serde_json::from_slice::<Challenge<'_>>(body) else {

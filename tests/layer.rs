@@ -74,7 +74,9 @@ async fn an_oversize_streamed_body_is_413_and_is_not_read_whole() {
     let app = recording_app(Provider::Xero.layer().body_limit(LIMIT), seen.clone());
     // 64 MiB offered, with no Content-Length: the layer must stop soon after the limit.
     let (body, produced) = counting(CHUNK, 64 * 1024 * 1024, None);
-    let request = signed_request("/raw", "x-xero-signature", "AAAA", body);
+    // A well-formed (wrong) signature: the head passes, so the body is what is refused.
+    let well_formed = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let request = signed_request("/raw", "x-xero-signature", well_formed, body);
     let reply = send(app, request).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(reply.body.is_empty());
@@ -124,10 +126,28 @@ async fn the_default_limit_is_one_mebibyte_inclusive() {
 }
 
 #[tokio::test]
+async fn a_missing_or_malformed_signature_is_401_before_any_byte_is_read() {
+    for signature in [None, Some("AAAA")] {
+        let (body, produced) = counting(1024, 10 * 1024, None);
+        let mut request = Request::post("/raw");
+        if let Some(value) = signature {
+            request = request.header("x-xero-signature", value);
+        }
+        let reply = send(
+            recording_app(Provider::Xero.layer(), Seen::default()),
+            request.body(body).unwrap(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{signature:?}");
+        assert_eq!(produced.load(Ordering::SeqCst), 0, "{signature:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_body_that_fails_mid_read_is_400_and_the_handler_never_runs() {
     let seen = Seen::default();
     let (body, _) = counting(1024, 10 * 1024, Some(3 * 1024));
-    let request = signed_request("/raw", "x-ia-signature", "00", body);
+    let request = signed_request("/raw", "x-ia-signature", &"00".repeat(32), body);
     let reply = send(
         recording_app(Provider::InvoiceAhoy.layer(), seen.clone()),
         request,

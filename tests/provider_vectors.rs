@@ -509,6 +509,7 @@ async fn zoom_answers_its_url_validation_challenge_itself() {
 
 fn futures_executor<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .unwrap()
         .block_on(future)

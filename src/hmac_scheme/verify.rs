@@ -198,6 +198,29 @@ impl SignatureScheme for HmacScheme {
             .map(|(verification, _)| verification)
     }
 
+    /// The signature header is present once, parses and decodes; the timestamp and id headers
+    /// the signed content needs are present.
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        let (header_name, value) = first_present(head, &self.signature_headers)?;
+        let timestamp_tag = match self.timestamp {
+            Some((Timestamp::SignatureField(tag), _)) => Some(tag),
+            _ => None,
+        };
+        let parsed = self
+            .format
+            .parse(value, timestamp_tag)
+            .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
+        let mut tags = Few::new();
+        self.decode_tags(header_name, parsed.signatures.as_slice(), &mut tags)?;
+        if let Some((Timestamp::Header, _)) = self.timestamp {
+            first_present(head, &self.timestamp_headers)?;
+        }
+        if self.template.uses(&Part::Id) {
+            first_present(head, &self.id_headers)?;
+        }
+        Ok(())
+    }
+
     fn event_layout(&self) -> EventLayout {
         self.layout
     }

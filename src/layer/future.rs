@@ -1,14 +1,17 @@
 use std::{
     future::Future,
+    panic::{AssertUnwindSafe, catch_unwind},
     pin::Pin,
     sync::Arc,
     task::{Context, Poll, ready},
+    time::Duration,
 };
 
 use bytes::Bytes;
 use http::{Request, Response, header, request::Parts};
 use http_body::Body;
 use pin_project_lite::pin_project;
+use tokio::time::Sleep;
 use tower_service::Service;
 
 use super::{
@@ -16,7 +19,10 @@ use super::{
     collect::{Collector, TooLarge},
     layer::Settings,
 };
-use crate::{Rejection, ResponsePolicy, SignatureScheme, Verification, VerificationInfo, Verified};
+use crate::{
+    Rejection, RejectionKind, ResponsePolicy, SignatureScheme, Verification, VerificationInfo,
+    Verified,
+};
 
 pin_project! {
     /// The response future of [`WebhookSignature`](crate::layer::WebhookSignature): it buffers
@@ -29,6 +35,10 @@ pin_project! {
         state: State<B, S::Future>,
         // Held while buffering; taken when the inner service is called.
         pending: Option<Pending<S>>,
+        // Armed on the first poll, so it is created inside the runtime.
+        #[pin]
+        deadline: Option<Sleep>,
+        body_timeout: Option<Duration>,
         scheme: Arc<V>,
         policy: ResponsePolicy,
     }
@@ -59,15 +69,22 @@ where
     pub(super) fn new(request: Request<B>, inner: S, scheme: Arc<V>, settings: Settings) -> Self
     where
         B: Body,
+        V: SignatureScheme,
     {
         let (head, body) = request.into_parts();
         let content_length = declared_length(&head);
-        // A declared length over the limit is refused before a byte of the body is read.
+        // A declared length over the limit, or a head that cannot be verified, is refused
+        // before a byte of the body is read.
         let state = match content_length {
             Some(n) if n > settings.body_limit as u64 => State::Rejecting {
                 rejection: Some(Rejection::body_too_large(settings.body_limit)),
             },
-            _ => State::Buffering { body },
+            _ => match scheme.check_head(&head) {
+                Err(rejection) => State::Rejecting {
+                    rejection: Some(rejection),
+                },
+                Ok(()) => State::Buffering { body },
+            },
         };
         Self {
             state,
@@ -76,6 +93,8 @@ where
                 inner,
                 collector: Collector::new(settings.body_limit, content_length),
             }),
+            deadline: None,
+            body_timeout: settings.body_timeout,
             scheme,
             policy: settings.policy,
         }
@@ -113,8 +132,32 @@ where
                     return Poll::Ready(Ok(response.map(ResponseBody::full)));
                 }
                 StateProj::Buffering { body } => {
+                    if let (None, Some(timeout)) =
+                        (this.deadline.as_ref().as_pin_ref(), *this.body_timeout)
+                    {
+                        this.deadline.set(Some(tokio::time::sleep(timeout)));
+                    }
                     let pending = this.pending.as_mut().expect("polled after completion");
-                    match ready!(body.poll_frame(cx)) {
+                    let frame = match body.poll_frame(cx) {
+                        Poll::Ready(frame) => frame,
+                        Poll::Pending => {
+                            let expired = this
+                                .deadline
+                                .as_mut()
+                                .as_pin_mut()
+                                .is_some_and(|deadline| deadline.poll(cx).is_ready());
+                            if !expired {
+                                return Poll::Pending;
+                            }
+                            // Dropping the body and the collector frees what was buffered.
+                            this.pending.take();
+                            this.state.set(State::Rejecting {
+                                rejection: Some(Rejection::body_timeout()),
+                            });
+                            continue;
+                        }
+                    };
+                    match frame {
                         Some(Ok(frame)) => {
                             if let Ok(data) = frame.into_data() {
                                 if let Err(TooLarge) = pending.collector.push(data) {
@@ -154,6 +197,7 @@ where
                                     response: Some(response),
                                 },
                                 Ok(verification) => {
+                                    this.deadline.set(None);
                                     head.extensions.insert(VerificationInfo::new(
                                         this.scheme.name(),
                                         verification.key_id,
@@ -168,8 +212,14 @@ where
                                     ));
                                     let request =
                                         Request::from_parts(head, RequestBody::new(signed));
-                                    State::Calling {
-                                        future: inner.call(request),
+                                    match catch_unwind(AssertUnwindSafe(|| inner.call(request))) {
+                                        Ok(future) => State::Calling { future },
+                                        Err(_) => {
+                                            return Poll::Ready(Ok(panicked(
+                                                this.scheme.name(),
+                                                *this.policy,
+                                            )));
+                                        }
                                     }
                                 }
                             }
@@ -177,13 +227,33 @@ where
                     }
                 }
                 StateProj::Calling { future } => {
-                    let response = ready!(future.poll(cx))?;
+                    // A panicking handler must not take the connection down with it, nor leave
+                    // the provider without an answer: it gets a 500 and retries.
+                    let response = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+                        Ok(poll) => ready!(poll)?,
+                        Err(_) => {
+                            return Poll::Ready(Ok(panicked(this.scheme.name(), *this.policy)));
+                        }
+                    };
                     return Poll::Ready(Ok(apply_policy(*this.policy, response)));
                 }
             };
             this.state.set(next);
         }
     }
+}
+
+/// An empty `500` for a handler that panicked. Its body is empty whatever the policy: the
+/// panic message may hold anything.
+fn panicked<B>(scheme: &'static str, policy: ResponsePolicy) -> Response<ResponseBody<B>> {
+    tracing::error!(
+        scheme,
+        "the webhook handler panicked; answered 500 so the provider retries"
+    );
+    let mut response = Response::new(ResponseBody::empty());
+    *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+    let _ = policy; // an empty body and no cookies already satisfy every policy
+    response
 }
 
 /// An empty response with the rejection's status, the rejection in its extensions.
@@ -199,6 +269,12 @@ fn reject<B>(scheme: &'static str, rejection: Rejection) -> Response<ResponseBod
     );
     let mut response = Response::new(ResponseBody::empty());
     *response.status_mut() = rejection.status();
+    if rejection.kind() == RejectionKind::BodyTimeout {
+        // The rest of the body may still be on its way: do not keep reading it.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, http::HeaderValue::from_static("close"));
+    }
     response.extensions_mut().insert(rejection);
     response
 }

@@ -1,4 +1,4 @@
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use tower_layer::Layer;
 
@@ -8,6 +8,10 @@ use crate::{ResponsePolicy, SignatureScheme};
 /// The default body limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
+/// The default time a client has to send the whole body: 10 seconds. Providers send a webhook
+/// in one go; a body still trickling in after that is a client holding a buffer open.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Verifies each request's signature before the inner service sees it.
 ///
 /// See the [module docs](crate::layer) for what it does per request and an example. Cloning it
@@ -16,6 +20,7 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// | setting | default |
 /// |---|---|
 /// | [`body_limit`](Self::body_limit) | [`DEFAULT_BODY_LIMIT`] (1 MiB) |
+/// | [`body_timeout`](Self::body_timeout) | [`DEFAULT_BODY_TIMEOUT`] (10 s) |
 /// | [`response_policy`](Self::response_policy) | the scheme's [`SignatureScheme::response_policy`] |
 #[derive(Debug)]
 #[must_use]
@@ -28,6 +33,7 @@ pub struct WebhookSignatureLayer<V> {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Settings {
     pub(super) body_limit: usize,
+    pub(super) body_timeout: Option<Duration>,
     pub(super) policy: ResponsePolicy,
 }
 
@@ -48,6 +54,7 @@ impl<V: SignatureScheme> WebhookSignatureLayer<V> {
             scheme: Arc::new(scheme),
             settings: Settings {
                 body_limit: DEFAULT_BODY_LIMIT,
+                body_timeout: Some(DEFAULT_BODY_TIMEOUT),
                 policy,
             },
         }
@@ -56,6 +63,21 @@ impl<V: SignatureScheme> WebhookSignatureLayer<V> {
     /// The largest body accepted, in bytes; a larger one gets `413` and is not read further.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.settings.body_limit = bytes;
+        self
+    }
+
+    /// How long a client has, from the first poll of the request, to send the whole body; after
+    /// that it gets `408`, the buffered bytes are dropped and the connection is closed. Needs a
+    /// Tokio runtime with its timer (every axum, tonic and hyper-util server has one).
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.body_timeout = Some(timeout);
+        self
+    }
+
+    /// Waits for the body as long as the client takes. Only behind a proxy that enforces its
+    /// own deadline.
+    pub fn no_body_timeout(mut self) -> Self {
+        self.settings.body_timeout = None;
         self
     }
 

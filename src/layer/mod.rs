@@ -2,16 +2,20 @@
 //!
 //! Per request the middleware
 //!
-//! 1. refuses a `Content-Length` over the limit with `413` before reading anything, then reads
-//!    the body frame by frame and answers `413` as soon as it passes the limit (default
-//!    [`DEFAULT_BODY_LIMIT`], 1 MiB), without reading the rest;
+//! 1. refuses a `Content-Length` over the limit with `413`, and a missing or unreadable
+//!    signature header with `401` ([`SignatureScheme::check_head`]
+//!    (crate::SignatureScheme::check_head)), before reading anything; then reads the body frame
+//!    by frame and answers `413` as soon as it passes the limit (default
+//!    [`DEFAULT_BODY_LIMIT`], 1 MiB), without reading the rest, and `408` when it has not all
+//!    arrived within [`DEFAULT_BODY_TIMEOUT`] (10 s);
 //! 2. hands the head and the whole body to the [`SignatureScheme`](crate::SignatureScheme);
 //!    a missing, malformed or wrong signature gets `401` with an empty body, and the inner
 //!    service is never called;
 //! 3. calls the inner service with the verified bytes as a [`RequestBody`] (no copy) and a
 //!    [`Verified`](crate::Verified) marker in the request extensions;
 //! 4. applies the scheme's [`ResponsePolicy`](crate::ResponsePolicy) to whatever comes back:
-//!    for Xero every body and every `Set-Cookie` is removed, the status kept.
+//!    for Xero every body and every `Set-Cookie` is removed, the status kept. A handler that
+//!    panics gives an empty `500`, logged, and the server keeps serving.
 //!
 //! Failures are responses, not errors, so the layer drops into `Router::layer` and
 //! `Router::route_layer` as it is. Each rejection is logged with `tracing` and rides in the
@@ -53,5 +57,5 @@ mod service;
 
 pub use body::{RequestBody, ResponseBody};
 pub use future::ResponseFuture;
-pub use layer::{DEFAULT_BODY_LIMIT, WebhookSignatureLayer};
+pub use layer::{DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, WebhookSignatureLayer};
 pub use service::WebhookSignature;

@@ -92,6 +92,13 @@ impl SignatureScheme for StandardWebhooksV1a {
         "standard-webhooks-v1a"
     }
 
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        for name in [&SIGNATURE, &ID, &TIMESTAMP] {
+            first_present(head, std::slice::from_ref(name))?;
+        }
+        Ok(())
+    }
+
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         let (_, value) = first_present(head, std::slice::from_ref(&SIGNATURE))?;
         let parsed = FORMAT

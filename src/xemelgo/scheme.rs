@@ -75,6 +75,10 @@ impl SignatureScheme for Xemelgo {
         "xemelgo"
     }
 
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        self.scheme.check_head(head)
+    }
+
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         let raw_mismatch = match self.scheme.verify(head, body) {
             Err(rejection)
