@@ -3,6 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod hmac_scheme;
+pub mod idempotency;
 pub mod json_stringify;
 pub mod layer;
 

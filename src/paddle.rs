@@ -58,6 +58,7 @@ impl Paddle {
             .timestamp(Timestamp::SignatureField("ts"), TimestampUnit::Seconds)
             .signed_content("{timestamp}:{body}")
             .replay_window(ReplayWindow::symmetric(DEFAULT_TOLERANCE))
+            .idempotency_field("notification_id")
             .keys(keys)
             .build()
             .map(Self)

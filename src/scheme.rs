@@ -148,6 +148,8 @@ pub struct Verification {
     pub(crate) key_id: Option<Arc<str>>,
     pub(crate) signed_at: Option<SystemTime>,
     pub(crate) delivery_id: Option<Arc<str>>,
+    pub(crate) idempotency_key: Option<Arc<str>>,
+    pub(crate) idempotency_field: Option<&'static str>,
     pub(crate) answer: Option<Response<Bytes>>,
 }
 
@@ -159,6 +161,8 @@ impl Verification {
             key_id: None,
             signed_at: None,
             delivery_id: None,
+            idempotency_key: None,
+            idempotency_field: None,
             answer: None,
         }
     }
@@ -192,6 +196,14 @@ impl Verification {
     /// The provider's id for the delivery (`webhook-id`, `X-GitHub-Delivery`, ...).
     pub fn delivery_id(mut self, id: impl Into<Arc<str>>) -> Self {
         self.delivery_id = Some(id.into());
+        self
+    }
+
+    /// A key that names this delivery across the provider's retries and is covered by the
+    /// signature (Standard Webhooks' `webhook-id`, Stripe's event id in the body), for
+    /// [`Idempotency`](crate::idempotency). Without one, the verified bytes' hash is used.
+    pub fn idempotency_key(mut self, key: impl Into<Arc<str>>) -> Self {
+        self.idempotency_key = Some(key.into());
         self
     }
 

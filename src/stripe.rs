@@ -60,6 +60,7 @@ impl Stripe {
             .timestamp(Timestamp::SignatureField("t"), TimestampUnit::Seconds)
             .signed_content("{timestamp}.{body}")
             .replay_window(ReplayWindow::symmetric(DEFAULT_TOLERANCE))
+            .idempotency_field("id")
             .keys(keys)
             .build()
             .map(Self)

@@ -26,20 +26,20 @@ pub struct VerificationInfo {
     key_id: Option<Arc<str>>,
     signed_at: Option<SystemTime>,
     delivery_id: Option<Arc<str>>,
+    idempotency_key: Option<Arc<str>>,
+    /// Where in the JSON body the signed delivery id is, for schemes that put it there.
+    pub(crate) idempotency_field: Option<&'static str>,
 }
 
 impl VerificationInfo {
-    pub(crate) fn new(
-        scheme: &'static str,
-        key_id: Option<Arc<str>>,
-        signed_at: Option<SystemTime>,
-        delivery_id: Option<Arc<str>>,
-    ) -> Self {
+    pub(crate) fn new(scheme: &'static str, verification: &crate::Verification) -> Self {
         Self {
             scheme,
-            key_id,
-            signed_at,
-            delivery_id,
+            key_id: verification.key_id.clone(),
+            signed_at: verification.signed_at,
+            delivery_id: verification.delivery_id.clone(),
+            idempotency_key: verification.idempotency_key.clone(),
+            idempotency_field: verification.idempotency_field,
         }
     }
 
@@ -66,5 +66,14 @@ impl VerificationInfo {
     #[must_use]
     pub fn delivery_id(&self) -> Option<&str> {
         self.delivery_id.as_deref()
+    }
+
+    /// The provider's delivery id from a header the signature covers (Standard Webhooks'
+    /// `webhook-id`): what [`idempotency`](crate::idempotency) keys on. Stripe and Paddle carry
+    /// theirs in the signed body, which the idempotency stage reads itself; elsewhere it keys on
+    /// the hash of the verified bytes.
+    #[must_use]
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
     }
 }

@@ -5,7 +5,7 @@ use http::request::Parts;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use super::{VerifiedRejection, verified_from};
-use crate::{EventLayout, Verified};
+use crate::{EventLayout, Verified, idempotency::HandledEvents};
 
 /// The events of a verified delivery, deserialised into `T`.
 ///
@@ -24,6 +24,9 @@ use crate::{EventLayout, Verified};
 ///     StatusCode::OK
 /// }
 /// ```
+///
+/// Behind an [`IdempotencyLayer`](crate::idempotency::IdempotencyLayer), the events of a batch
+/// that were handled before are left out.
 ///
 /// There is no way to build one but from a request the
 /// [`WebhookSignatureLayer`](crate::WebhookSignatureLayer) verified: a handler that takes it never
@@ -81,7 +84,17 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let verified = verified_from(parts, "VerifiedEvents")?;
-        Self::from_verified(&verified)
+        let mut events = Self::from_verified(&verified)?;
+        // Events of a batch that the idempotency stage found handled already are left out.
+        if let Some(handled) = parts.extensions.get::<HandledEvents>() {
+            let mut index = 0;
+            events.events.retain(|_| {
+                let keep = !handled.contains(index);
+                index += 1;
+                keep
+            });
+        }
+        Ok(events)
     }
 }
 

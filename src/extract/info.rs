@@ -18,3 +18,18 @@ impl<S: Send + Sync> FromRequestParts<S> for VerificationInfo {
             .ok_or_else(|| VerifiedRejection::missing_layer("VerificationInfo"))
     }
 }
+
+/// Extracts the [`Redelivery`](crate::idempotency::Redelivery) the idempotency stage left in
+/// the request. Fails with `500` on a route without
+/// [`IdempotencyLayer`](crate::idempotency::IdempotencyLayer).
+impl<S: Send + Sync> FromRequestParts<S> for crate::idempotency::Redelivery {
+    type Rejection = VerifiedRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Self>()
+            .copied()
+            .ok_or_else(|| VerifiedRejection::missing_layer("Redelivery"))
+    }
+}

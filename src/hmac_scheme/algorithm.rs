@@ -93,6 +93,7 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, INDIFF
 
 impl Encoding {
     /// Decodes `text`; `None` when it is not in this encoding.
+    #[cfg_attr(not(feature = "ed25519"), allow(dead_code))]
     pub(crate) fn decode(self, text: &[u8]) -> Option<Vec<u8>> {
         match self {
             Self::Hex => decode_hex(text),

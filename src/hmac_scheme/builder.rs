@@ -25,7 +25,7 @@ pub struct HmacSchemeBuilder {
     format: SignatureFormat,
     algorithm: Algorithm,
     encoding: Encoding,
-    template: &'static str,
+    template: Result<Template, String>,
     timestamp: Option<(Timestamp, TimestampUnit)>,
     timestamp_headers: Vec<&'static str>,
     id_headers: Vec<&'static str>,
@@ -35,6 +35,7 @@ pub struct HmacSchemeBuilder {
     key_encoding: KeyEncoding,
     layout: EventLayout,
     policy: ResponsePolicy,
+    idempotency_field: Option<&'static str>,
 }
 
 impl HmacSchemeBuilder {
@@ -45,7 +46,7 @@ impl HmacSchemeBuilder {
             format: SignatureFormat::BARE,
             algorithm: Algorithm::HmacSha256,
             encoding: Encoding::Hex,
-            template: "{body}",
+            template: Ok(Template::body()),
             timestamp: None,
             timestamp_headers: Vec::new(),
             id_headers: Vec::new(),
@@ -55,6 +56,7 @@ impl HmacSchemeBuilder {
             key_encoding: KeyEncoding::Utf8,
             layout: EventLayout::Single,
             policy: ResponsePolicy::unchanged(),
+            idempotency_field: None,
         }
     }
 
@@ -87,8 +89,8 @@ impl HmacSchemeBuilder {
     /// timestamp's text as sent), `{id}` and `{url}`, with anything else signed literally:
     /// `{id}.{timestamp}.{body}` (Standard Webhooks), `v0:{timestamp}:{body}` (Slack),
     /// `{url}{body}` (Square). Default: `{body}`.
-    pub fn signed_content(mut self, template: &'static str) -> Self {
-        self.template = template;
+    pub fn signed_content(mut self, template: &str) -> Self {
+        self.template = Template::parse(template);
         self
     }
 
@@ -144,6 +146,15 @@ impl HmacSchemeBuilder {
         self
     }
 
+    /// The top-level string field of the JSON body that names the delivery across retries
+    /// (Stripe's `id`, Paddle's `notification_id`): signed, since the body is, so
+    /// [`Idempotency`](crate::idempotency) keys on it. An id header in the signed content is
+    /// used that way without this.
+    pub fn idempotency_field(mut self, field: &'static str) -> Self {
+        self.idempotency_field = Some(field);
+        self
+    }
+
     /// What the provider demands of responses.
     pub fn response_policy(mut self, policy: ResponsePolicy) -> Self {
         self.policy = policy;
@@ -171,7 +182,7 @@ impl HmacSchemeBuilder {
         if signature_headers.is_empty() {
             return Err(invalid("no signature header".into()));
         }
-        let template = Template::parse(self.template).map_err(invalid)?;
+        let template = self.template.map_err(invalid)?;
         let timestamp_headers = headers(&self.timestamp_headers)?;
         let id_headers = headers(&self.id_headers)?;
         if template.uses(&Part::Id) && id_headers.is_empty() {
@@ -232,6 +243,7 @@ impl HmacSchemeBuilder {
             url: PublicBaseUrl::default(),
             layout: self.layout,
             policy: self.policy,
+            idempotency_field: self.idempotency_field,
         })
     }
 }

@@ -83,6 +83,7 @@ pub struct HmacScheme {
     url: PublicBaseUrl,
     layout: EventLayout,
     policy: ResponsePolicy,
+    idempotency_field: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]

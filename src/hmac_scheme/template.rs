@@ -20,6 +20,13 @@ pub(crate) struct Template {
 }
 
 impl Template {
+    /// `{body}`: the raw body alone, what most providers sign.
+    pub(crate) fn body() -> Self {
+        Self {
+            parts: vec![Part::Body],
+        }
+    }
+
     /// Parses `text`. The placeholders are `{body}`, `{timestamp}`, `{id}` and `{url}`; anything
     /// else is signed literally. `{body}` must appear exactly once: a template without it would
     /// let any body through.

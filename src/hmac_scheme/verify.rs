@@ -125,6 +125,13 @@ impl HmacScheme {
         }
         if let Some(id) = id.and_then(|id| id.to_str().ok()) {
             verification = verification.delivery_id(id);
+            if self.template.uses(&Part::Id) {
+                verification = verification.idempotency_key(id);
+            }
+        }
+        if let Some(field) = self.idempotency_field {
+            // Read from the body only if the idempotency stage asks: most routes never do.
+            verification.idempotency_field = Some(field);
         }
         Ok((verification, key))
     }

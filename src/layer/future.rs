@@ -200,9 +200,7 @@ where
                                     this.deadline.set(None);
                                     head.extensions.insert(VerificationInfo::new(
                                         this.scheme.name(),
-                                        verification.key_id,
-                                        verification.signed_at,
-                                        verification.delivery_id,
+                                        &verification,
                                     ));
                                     let signed = verification.signed_body.unwrap_or(raw);
                                     head.extensions.insert(Verified::new(

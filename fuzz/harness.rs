@@ -1,0 +1,331 @@
+//! What each fuzz target feeds the crate and what it asserts. Shared by the fuzz targets
+//! (`fuzz/fuzz_targets/*.rs`, run with `cargo +nightly fuzz run <target>`) and by
+//! `tests/fuzz_corpus.rs`, which replays the committed corpus under `cargo test`.
+//!
+//! Inputs are raw bytes, read as lines: the first lines are header values (each given to the
+//! next name of [`HEADERS`]), an empty line ends them, and the rest is the body. A fuzzer that
+//! finds `\n\n` finds bodies.
+#![allow(dead_code, unreachable_pub)]
+
+use std::{
+    convert::Infallible,
+    pin::Pin,
+    sync::OnceLock,
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, Request, Response, StatusCode, request::Parts};
+use http_body::{Body, Frame};
+use tower::{Layer as _, ServiceExt as _};
+use tower_webhooks::{
+    Keys, SignatureScheme, WebhookSignatureLayer,
+    discord::Discord,
+    github::GitHub,
+    hmac_scheme::{Algorithm, Encoding, HmacScheme, KeyEncoding, SignatureFormat},
+    invoice_ahoy::InvoiceAhoy,
+    json_stringify::stringify_parsed,
+    layer::RequestBody,
+    linear::Linear,
+    paddle::Paddle,
+    shopify::Shopify,
+    slack::Slack,
+    square::Square,
+    standard_webhooks::{StandardWebhooks, StandardWebhooksV1a},
+    stripe::Stripe,
+    svix::Svix,
+    twilio::Twilio,
+    xemelgo::Xemelgo,
+    xero::Xero,
+    zoom::Zoom,
+};
+
+/// Every header any scheme reads, and a few that change how they read.
+pub const HEADERS: [&str; 26] = [
+    "webhook-signature",
+    "webhook-id",
+    "webhook-timestamp",
+    "svix-signature",
+    "svix-id",
+    "svix-timestamp",
+    "stripe-signature",
+    "x-hub-signature-256",
+    "x-hub-signature",
+    "x-slack-signature",
+    "x-slack-request-timestamp",
+    "x-shopify-hmac-sha256",
+    "paddle-signature",
+    "linear-signature",
+    "x-zm-signature",
+    "x-zm-request-timestamp",
+    "x-square-hmacsha256-signature",
+    "x-twilio-signature",
+    "x-xero-signature",
+    "x-ia-signature",
+    "xemelgo-signature",
+    "x-signature-ed25519",
+    "x-signature-timestamp",
+    "content-type",
+    "host",
+    "x-forwarded-proto",
+];
+
+/// Splits an input into a request head (with the given URI) and a body.
+pub fn request(data: &[u8], uri: &str) -> (Parts, Bytes) {
+    let mut request = Request::builder().method("POST").uri(uri);
+    let mut rest = data;
+    let mut index = 0;
+    while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+        let line = &rest[..end];
+        rest = &rest[end + 1..];
+        if line.is_empty() {
+            break;
+        }
+        if let Ok(value) = HeaderValue::from_bytes(line) {
+            request = request.header(
+                HeaderName::from_static(HEADERS[index % HEADERS.len()]),
+                value,
+            );
+        }
+        index += 1;
+    }
+    let (head, ()) = request
+        .body(())
+        .expect("a valid method and URI")
+        .into_parts();
+    (head, Bytes::copy_from_slice(rest))
+}
+
+fn schemes_under_test() -> &'static Vec<Box<dyn SignatureScheme>> {
+    static SCHEMES: OnceLock<Vec<Box<dyn SignatureScheme>>> = OnceLock::new();
+    SCHEMES.get_or_init(|| {
+        let secret = "fuzz-secret-that-is-longer-than-24-characters";
+        let whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        vec![
+            Box::new(StandardWebhooks::new(whsec).unwrap()),
+            Box::new(Svix::new(whsec).unwrap()),
+            Box::new(Stripe::new(secret)),
+            Box::new(GitHub::new(secret)),
+            Box::new(GitHub::legacy_sha1(secret).unwrap()),
+            Box::new(Slack::new(secret)),
+            Box::new(Shopify::new(secret)),
+            Box::new(Paddle::new(secret)),
+            Box::new(Linear::new(secret)),
+            Box::new(Zoom::new(secret)),
+            Box::new(Square::new(secret)),
+            Box::new(
+                Square::new(secret)
+                    .with_public_base_url("https://example.com")
+                    .unwrap(),
+            ),
+            Box::new(Twilio::new(secret)),
+            Box::new(Xero::new(secret)),
+            Box::new(InvoiceAhoy::new(secret)),
+            Box::new(Xemelgo::new(secret).unwrap()),
+            Box::new(
+                StandardWebhooksV1a::new("whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=")
+                    .unwrap(),
+            ),
+            Box::new(
+                Discord::new("79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664")
+                    .unwrap(),
+            ),
+        ]
+    })
+}
+
+/// Every header parser of every scheme: nothing panics, and nothing the fuzzer makes up
+/// verifies (it would have to forge an HMAC or an Ed25519 signature). A head that passes
+/// `check_head` is one `verify` can read.
+pub fn schemes(data: &[u8]) {
+    let (head, body) = request(data, "/webhooks/fuzz?x=1");
+    for scheme in schemes_under_test() {
+        let head_ok = scheme.check_head(&head).is_ok();
+        let verdict = scheme.verify(&head, &body);
+        assert!(
+            verdict.is_err(),
+            "{} verified a made-up delivery",
+            scheme.name()
+        );
+        if let Err(rejection) = verdict {
+            // `check_head` refusing means `verify` refuses for a header reason too.
+            if !head_ok {
+                assert!(
+                    matches!(
+                        rejection.kind(),
+                        tower_webhooks::RejectionKind::MissingHeader
+                            | tower_webhooks::RejectionKind::MalformedHeader
+                    ),
+                    "{}: check_head refused but verify said {rejection}",
+                    scheme.name()
+                );
+            }
+            let _ = rejection.to_string();
+        }
+    }
+}
+
+/// The `JSON.stringify` emulation: never panics, and what it prints is JSON that prints to
+/// itself again.
+pub fn json_stringify(data: &[u8]) {
+    if let Ok(once) = stringify_parsed(data) {
+        serde_json::from_slice::<serde::de::IgnoredAny>(&once).unwrap_or_else(|e| {
+            panic!(
+                "printed invalid JSON {:?}: {e}",
+                String::from_utf8_lossy(&once)
+            )
+        });
+        let twice = stringify_parsed(&once).expect("its own output parses");
+        assert_eq!(once, twice, "not idempotent");
+    }
+}
+
+/// `HmacScheme` described from fuzzed text: the first line is the signed-content template,
+/// the second the prefix (a `Single` format, 0 or 1 selects hex or base64), the rest a
+/// delivery. Building never panics; a built scheme never panics and never verifies.
+pub fn hmac_scheme(data: &[u8]) {
+    let mut lines = data.splitn(3, |&b| b == b'\n');
+    let template = String::from_utf8_lossy(lines.next().unwrap_or_default()).into_owned();
+    let options = lines.next().unwrap_or_default();
+    let rest = lines.next().unwrap_or_default();
+    let encoding = match options.first().map(|b| b % 3) {
+        Some(0) => Encoding::Hex,
+        Some(1) => Encoding::Base64,
+        _ => Encoding::Base64Url,
+    };
+    let algorithm = match options.get(1).map(|b| b % 3) {
+        Some(0) => Algorithm::HmacSha256,
+        Some(1) => Algorithm::HmacSha512,
+        _ => Algorithm::HmacSha1,
+    };
+    let key_encoding = if options.get(2).is_some_and(|b| b % 2 == 0) {
+        KeyEncoding::Utf8
+    } else {
+        KeyEncoding::StandardWebhooks
+    };
+    let format = if options.get(3).is_some_and(|b| b % 2 == 0) {
+        SignatureFormat::Single { prefix: "v1=" }
+    } else {
+        SignatureFormat::Tagged {
+            separator: ' ',
+            delimiter: ',',
+            tag: "v1",
+        }
+    };
+    let built = HmacScheme::builder("fuzz")
+        .signature_header("webhook-signature")
+        .timestamp_header("webhook-timestamp")
+        .id_header("webhook-id")
+        .format(format)
+        .encoding(encoding)
+        .algorithm(algorithm)
+        .key_encoding(key_encoding)
+        .signed_content(&template)
+        .keys(
+            Keys::new()
+                .key("a", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                .secret("second key"),
+        )
+        .build();
+    if let Ok(scheme) = built {
+        let (head, body) = request(rest, "/");
+        let _ = scheme.check_head(&head);
+        assert!(
+            scheme.verify(&head, &body).is_err(),
+            "a made-up delivery verified"
+        );
+    }
+}
+
+/// A body that yields the given chunks, one frame each.
+struct Chunks(Vec<Bytes>);
+
+impl Body for Chunks {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if self.0.is_empty() {
+            return Poll::Ready(None);
+        }
+        Poll::Ready(Some(Ok(Frame::data(self.0.remove(0)))))
+    }
+}
+
+/// The whole layer: fuzzed headers (and a fuzzed `Content-Length`), the body split into frames
+/// at every `0xFE`, through a 4 KiB limit. The answer is always a refusal with an empty body
+/// (401, 413 or 400), the inner service never runs, and nothing panics.
+pub fn layer(data: &[u8]) {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    let runtime = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime")
+    });
+    let Some((&selector, data)) = data.split_first() else {
+        return;
+    };
+    let (mut head, body) = request(data, "/");
+    if selector & 0x80 != 0 {
+        head.headers.insert(
+            http::header::CONTENT_LENGTH,
+            HeaderValue::from(u32::from(selector) * 40),
+        );
+    }
+    let chunks: Vec<Bytes> = body
+        .split(|&b| b == 0xFE)
+        .map(Bytes::copy_from_slice)
+        .collect();
+    let schemes = schemes_under_test();
+    let scheme = &schemes[usize::from(selector) % schemes.len()];
+    let inner = tower::service_fn(|_: Request<RequestBody>| async {
+        // The layer turns a panic into a 500, which the status check below catches.
+        panic!("the inner service ran for a made-up delivery");
+        #[allow(unreachable_code)]
+        Ok::<_, Infallible>(Response::new(Chunks(Vec::new())))
+    });
+    let service = WebhookSignatureLayer::new(SchemeRef(scheme.as_ref()))
+        .body_limit(4096)
+        .body_timeout(Duration::from_secs(5))
+        .layer(inner);
+    let request = Request::from_parts(head, Chunks(chunks));
+    let response = runtime
+        .block_on(service.oneshot(request))
+        .unwrap_or_else(|never| match never {});
+    assert!(
+        matches!(
+            response.status(),
+            StatusCode::UNAUTHORIZED | StatusCode::PAYLOAD_TOO_LARGE | StatusCode::BAD_REQUEST
+        ),
+        "status {}",
+        response.status()
+    );
+    assert!(
+        response.body().is_end_stream(),
+        "a refusal has an empty body"
+    );
+}
+
+/// A borrowed scheme, so one set of schemes serves every input.
+struct SchemeRef(&'static dyn SignatureScheme);
+
+impl SignatureScheme for SchemeRef {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn verify(
+        &self,
+        head: &Parts,
+        body: &Bytes,
+    ) -> Result<tower_webhooks::Verification, tower_webhooks::Rejection> {
+        self.0.verify(head, body)
+    }
+    fn check_head(&self, head: &Parts) -> Result<(), tower_webhooks::Rejection> {
+        self.0.check_head(head)
+    }
+}

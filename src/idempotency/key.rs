@@ -1,0 +1,58 @@
+//! Which keys a verified delivery is claimed under.
+
+use sha2::{Digest, Sha256};
+
+use crate::{EventLayout, VerificationInfo, Verified};
+
+/// The keys to claim: one per delivery, or one per event for a batched layout.
+pub(crate) fn keys_of(verified: &Verified, info: &VerificationInfo) -> Vec<String> {
+    let scheme = verified.scheme();
+    if let EventLayout::Field(field) = verified.event_layout() {
+        if let Some(events) = batch_events(verified.body(), field) {
+            return events
+                .iter()
+                .map(|event| format!("{scheme}:event:{}", hash(event)))
+                .collect();
+        }
+    }
+    if let Some(id) = info.idempotency_key() {
+        return vec![format!("{scheme}:id:{id}")];
+    }
+    if let Some(id) = info
+        .idempotency_field
+        .and_then(|field| body_string_field(verified.body(), field))
+    {
+        return vec![format!("{scheme}:id:{id}")];
+    }
+    vec![format!("{scheme}:sha256:{}", hash(verified.body()))]
+}
+
+/// Each event of a batch, re-serialised so that the same event hashes the same in any batch.
+fn batch_events(body: &[u8], field: &str) -> Option<Vec<Vec<u8>>> {
+    let mut object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).ok()?;
+    match object.remove(field)? {
+        serde_json::Value::Array(events) => Some(
+            events
+                .iter()
+                .map(|event| serde_json::to_vec(event).expect("a Value serialises"))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn body_string_field(body: &[u8], field: &str) -> Option<String> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body).ok()?;
+    match object.get(field)? {
+        serde_json::Value::String(value) if !value.is_empty() => Some(value.clone()),
+        _ => None,
+    }
+}
+
+fn hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,54 @@
+//! Duplicate deliveries handled once: [`IdempotencyLayer`] claims each verified delivery in a
+//! [`Store`] before the handler runs, commits the claim when the handler answers 2xx, and
+//! releases it otherwise, so the provider's retry is processed.
+//!
+//! Providers retry (Xero for 24 hours, Stripe for days) and sometimes deliver twice. Put this
+//! layer **inside** [`WebhookSignatureLayer`](crate::WebhookSignatureLayer): it keys on signed
+//! material only, which the signature layer has just verified.
+//!
+//! ```
+//! use axum::{Router, routing::post};
+//! use tower_webhooks::{
+//!     WebhookSignatureLayer,
+//!     idempotency::{IdempotencyLayer, MemoryStore, Redelivery},
+//!     stripe::Stripe,
+//! };
+//!
+//! async fn handle(redelivery: Redelivery) {
+//!     // Runs once per Stripe event id, however often Stripe sends it.
+//!     let _ = redelivery.is_retry();
+//! }
+//!
+//! let app: Router = Router::new()
+//!     .route("/webhooks/stripe", post(handle))
+//!     // Inner first: axum applies the last `route_layer` outermost.
+//!     .route_layer(IdempotencyLayer::new(MemoryStore::default()))
+//!     .route_layer(WebhookSignatureLayer::new(Stripe::new("whsec_...")));
+//! ```
+//!
+//! | the delivery | what happens |
+//! |---|---|
+//! | new | claimed, the handler runs; 2xx commits the claim, anything else releases it |
+//! | a duplicate of a handled one | `200` with an empty body, the handler does not run ([`on_duplicate`](IdempotencyLayer::on_duplicate) changes this) |
+//! | a duplicate while the first is still running | `409`, the handler does not run; the provider retries later |
+//! | the retry of one whose handler failed | claimed again, the handler runs, [`Redelivery::is_retry`] is true |
+//! | the store cannot be reached | `503`, the handler does not run, so the provider retries and nothing is lost ([`on_store_error`](IdempotencyLayer::on_store_error) changes this) |
+//!
+//! **The key** is the provider's delivery id where the signature covers it (Standard Webhooks'
+//! and Svix's `webhook-id`, Stripe's event `id` and Paddle's `notification_id` in the body),
+//! otherwise the SHA-256 of the verified bytes. A Xero batch is deduplicated per event: events
+//! already handled are left out of [`VerifiedEvents`](crate::VerifiedEvents), and a batch of
+//! nothing but handled events gets `200` without the handler.
+
+mod key;
+mod layer;
+mod memory;
+mod store;
+
+#[cfg(feature = "axum")]
+pub(crate) use layer::HandledEvents;
+pub use layer::{
+    Idempotency, IdempotencyFuture, IdempotencyLayer, OnDuplicate, OnStoreError, Redelivery,
+};
+pub use memory::{DEFAULT_CAPACITY, MemoryStore};
+pub use store::{Claim, Store, StoreError, StoreFuture};

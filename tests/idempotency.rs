@@ -1,0 +1,328 @@
+//! The idempotency stage: sequential and concurrent duplicates, a failed handler and its retry,
+//! a store that is down, a panicking handler, and Xero batches with a repeated event.
+
+mod signer;
+
+use std::{
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use axum::{Router, extract::State, http::StatusCode, routing::post};
+use bytes::Bytes;
+use http::Request;
+use http_body_util::{BodyExt as _, Full};
+use signer::{NOW, Preset, secret, sign};
+use tower::ServiceExt as _;
+use tower_webhooks::{
+    Keys, VerifiedEvents, WebhookSignatureLayer,
+    idempotency::{
+        Claim, IdempotencyLayer, MemoryStore, OnDuplicate, OnStoreError, Redelivery, Store,
+        StoreError, StoreFuture,
+    },
+};
+
+#[derive(Clone, Default)]
+struct Calls {
+    count: Arc<AtomicUsize>,
+    /// What each call answers, in order; 200 once they run out.
+    answers: Arc<Mutex<Vec<StatusCode>>>,
+    retries: Arc<Mutex<Vec<bool>>>,
+}
+
+async fn handler(State(calls): State<Calls>, redelivery: Redelivery) -> StatusCode {
+    calls.count.fetch_add(1, Ordering::SeqCst);
+    calls.retries.lock().unwrap().push(redelivery.is_retry());
+    let mut answers = calls.answers.lock().unwrap();
+    if answers.is_empty() {
+        StatusCode::OK
+    } else {
+        answers.remove(0)
+    }
+}
+
+fn app(preset: Preset, layer: IdempotencyLayer<impl Store>, calls: Calls) -> Router {
+    Router::new()
+        .route("/webhooks/provider", post(handler))
+        .route_layer(layer)
+        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )))
+        .with_state(calls)
+}
+
+async fn deliver(app: &Router, delivery: &signer::Delivery) -> (StatusCode, Bytes) {
+    let request = Request::from_parts(delivery.head.clone(), Full::new(delivery.body.clone()));
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    (
+        status,
+        response.into_body().collect().await.unwrap().to_bytes(),
+    )
+}
+
+#[tokio::test]
+async fn a_sequential_duplicate_is_acknowledged_without_the_handler() {
+    for preset in [
+        Preset::Stripe,
+        Preset::StandardWebhooks,
+        Preset::GitHub,
+        Preset::Slack,
+    ] {
+        let calls = Calls::default();
+        let app = app(
+            preset,
+            IdempotencyLayer::new(MemoryStore::default()),
+            calls.clone(),
+        );
+        let body = signer::body_for(preset, r#"{"id":"evt_1","type":"x"}"#);
+        let first = sign(preset, &[&secret(preset, 1)], &body, NOW, "msg_1");
+        assert_eq!(deliver(&app, &first).await.0, StatusCode::OK, "{preset:?}");
+        // The provider's retry: the same delivery, re-signed a second later where it signs time.
+        let again = sign(preset, &[&secret(preset, 1)], &body, NOW + 1, "msg_1");
+        let (status, body) = deliver(&app, &again).await;
+        assert_eq!(
+            (status, body.is_empty()),
+            (StatusCode::OK, true),
+            "{preset:?}"
+        );
+        assert_eq!(calls.count.load(Ordering::SeqCst), 1, "{preset:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_signed_id_is_the_key_not_the_body() {
+    // Standard Webhooks: a different webhook-id is a different delivery even with the same body.
+    let calls = Calls::default();
+    let app = app(
+        Preset::StandardWebhooks,
+        IdempotencyLayer::new(MemoryStore::default()),
+        calls.clone(),
+    );
+    let key = secret(Preset::StandardWebhooks, 1);
+    for id in ["msg_a", "msg_b", "msg_a"] {
+        let delivery = sign(Preset::StandardWebhooks, &[&key], "{}", NOW, id);
+        assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
+    }
+    assert_eq!(calls.count.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_concurrent_duplicate_never_runs_the_handler_twice() {
+    let release = Arc::new(tokio::sync::Notify::new());
+    let started = Arc::new(tokio::sync::Notify::new());
+    let count = Arc::new(AtomicUsize::new(0));
+    let slow = {
+        let (release, started, count) = (release.clone(), started.clone(), count.clone());
+        move || {
+            let (release, started, count) = (release.clone(), started.clone(), count.clone());
+            async move {
+                count.fetch_add(1, Ordering::SeqCst);
+                started.notify_one();
+                release.notified().await;
+                StatusCode::OK
+            }
+        }
+    };
+    let preset = Preset::Stripe;
+    let app = Router::new()
+        .route("/webhooks/provider", post(slow))
+        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
+        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )));
+    let body = r#"{"id":"evt_concurrent"}"#;
+    let delivery = sign(preset, &[&secret(preset, 1)], body, NOW, "");
+    let first = tokio::spawn({
+        let (app, delivery) = (app.clone(), delivery.clone());
+        async move { deliver(&app, &delivery).await }
+    });
+    started.notified().await;
+    let (status, _) = deliver(&app, &delivery).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    release.notify_one();
+    assert_eq!(first.await.unwrap().0, StatusCode::OK);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    // Once the first is done, the next duplicate is acknowledged.
+    assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_failed_handler_releases_the_claim_and_the_retry_runs() {
+    let calls = Calls::default();
+    calls
+        .answers
+        .lock()
+        .unwrap()
+        .push(StatusCode::INTERNAL_SERVER_ERROR);
+    let app = app(
+        Preset::GitHub,
+        IdempotencyLayer::new(MemoryStore::default()),
+        calls.clone(),
+    );
+    let delivery = sign(
+        Preset::GitHub,
+        &[&secret(Preset::GitHub, 1)],
+        r#"{"action":"opened"}"#,
+        NOW,
+        "d1",
+    );
+    assert_eq!(
+        deliver(&app, &delivery).await.0,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
+    assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
+    assert_eq!(calls.count.load(Ordering::SeqCst), 2);
+    assert_eq!(*calls.retries.lock().unwrap(), [false, true]);
+}
+
+#[tokio::test]
+async fn a_panicking_handler_releases_the_claim() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let flaky = {
+        let count = count.clone();
+        move || {
+            let count = count.clone();
+            async move {
+                if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                    panic!("first attempt fails");
+                }
+                StatusCode::OK
+            }
+        }
+    };
+    let preset = Preset::InvoiceAhoy;
+    let app = Router::new()
+        .route("/webhooks/provider", post(flaky))
+        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
+        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )));
+    let delivery = sign(preset, &[&secret(preset, 1)], "{}", NOW, "");
+    assert_eq!(
+        deliver(&app, &delivery).await.0,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+}
+
+/// A store that cannot be reached.
+struct Down;
+
+impl Store for Down {
+    fn claim<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, Claim> {
+        Box::pin(async { Err(StoreError::new("connection refused")) })
+    }
+    fn commit<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async { Err(StoreError::new("connection refused")) })
+    }
+    fn release<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async { Err(StoreError::new("connection refused")) })
+    }
+}
+
+#[tokio::test]
+async fn a_store_that_is_down_fails_closed_with_503_or_open_when_asked() {
+    let preset = Preset::Shopify;
+    let delivery = sign(preset, &[&secret(preset, 1)], "{}", NOW, "");
+    let calls = Calls::default();
+    let closed = app(preset, IdempotencyLayer::new(Down), calls.clone());
+    let (status, body) = deliver(&closed, &delivery).await;
+    assert_eq!(
+        (status, body.is_empty()),
+        (StatusCode::SERVICE_UNAVAILABLE, true)
+    );
+    assert_eq!(calls.count.load(Ordering::SeqCst), 0);
+    let open = app(
+        preset,
+        IdempotencyLayer::new(Down).on_store_error(OnStoreError::FailOpen),
+        calls.clone(),
+    );
+    assert_eq!(deliver(&open, &delivery).await.0, StatusCode::OK);
+    assert_eq!(calls.count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn duplicates_can_be_forwarded_marked() {
+    let calls = Calls::default();
+    let layer = IdempotencyLayer::new(MemoryStore::default()).on_duplicate(OnDuplicate::Forward);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = {
+        let seen = seen.clone();
+        move |redelivery: Redelivery| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().unwrap().push(redelivery.is_duplicate());
+                StatusCode::OK
+            }
+        }
+    };
+    let preset = Preset::Xemelgo;
+    let app = Router::new()
+        .route("/webhooks/provider", post(record))
+        .route_layer(layer)
+        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )));
+    let delivery = sign(preset, &[&secret(preset, 1)], "{}", NOW, "");
+    deliver(&app, &delivery).await;
+    deliver(&app, &delivery).await;
+    assert_eq!(*seen.lock().unwrap(), [false, true]);
+    let _ = calls;
+}
+
+#[tokio::test]
+async fn xero_batches_are_deduplicated_per_event() {
+    let seen = Arc::new(Mutex::new(Vec::<Vec<String>>::new()));
+    let record = {
+        let seen = seen.clone();
+        move |events: VerifiedEvents<tower_webhooks::xero::Event>| {
+            let seen = seen.clone();
+            async move {
+                seen.lock()
+                    .unwrap()
+                    .push(events.iter().map(|e| e.resource_id.to_string()).collect());
+                StatusCode::OK
+            }
+        }
+    };
+    let preset = Preset::Xero;
+    let app = Router::new()
+        .route("/webhooks/provider", post(record))
+        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
+        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )));
+    let event = |n: u32| {
+        format!(
+            r#"{{"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/{n}","resourceId":"00000000-0000-0000-0000-00000000000{n}","eventDateUtc":"2026-11-25T10:00:00.000","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"11111111-1111-1111-1111-111111111111","tenantType":"ORGANISATION"}}"#
+        )
+    };
+    let batch = |events: &[u32]| {
+        let events: Vec<String> = events.iter().map(|n| event(*n)).collect();
+        format!(
+            r#"{{"events":[{}],"firstEventSequence":1,"lastEventSequence":2,"entropy":"X"}}"#,
+            events.join(",")
+        )
+    };
+    let send = |events: &[u32]| sign(preset, &[&secret(preset, 1)], &batch(events), NOW, "");
+    let (status, body) = deliver(&app, &send(&[1, 2])).await;
+    assert_eq!((status, body.is_empty()), (StatusCode::OK, true));
+    // Event 2 comes again beside a new one: only the new one reaches the handler.
+    assert_eq!(deliver(&app, &send(&[2, 3])).await.0, StatusCode::OK);
+    // Only handled events: acknowledged without the handler.
+    assert_eq!(deliver(&app, &send(&[1, 3])).await.0, StatusCode::OK);
+    let id = |n: u32| format!("00000000-0000-0000-0000-00000000000{n}");
+    assert_eq!(*seen.lock().unwrap(), vec![vec![id(1), id(2)], vec![id(3)]]);
+}
