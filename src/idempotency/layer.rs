@@ -87,6 +87,7 @@ struct Settings {
     ttl: Duration,
     on_duplicate: OnDuplicate,
     on_store_error: OnStoreError,
+    commit_patience: Duration,
 }
 
 impl<St> Clone for IdempotencyLayer<St> {
@@ -109,6 +110,7 @@ impl<St: Store> IdempotencyLayer<St> {
                 ttl: Duration::from_secs(72 * 3600),
                 on_duplicate: OnDuplicate::Acknowledge,
                 on_store_error: OnStoreError::FailClosed,
+                commit_patience: Duration::from_secs(3),
             },
         }
     }
@@ -123,6 +125,13 @@ impl<St: Store> IdempotencyLayer<St> {
     /// How long a handled delivery is remembered: at least the provider's retry window.
     pub fn remember_for(mut self, ttl: Duration) -> Self {
         self.settings.ttl = ttl;
+        self
+    }
+
+    /// How long to keep retrying the commit of a handled delivery while the store is away
+    /// (default 3 s, inside Xero's 5-second answer); the response waits for it.
+    pub fn commit_patience(mut self, patience: Duration) -> Self {
+        self.settings.commit_patience = patience;
         self
     }
 
@@ -264,11 +273,7 @@ where
             match outcome {
                 Ok(Ok(response)) if response.status().is_success() => {
                     for key in &claimed {
-                        if let Err(error) = store.commit(key, settings.ttl).await {
-                            // The provider gets its 2xx and will not retry; only a later
-                            // duplicate could slip through.
-                            tracing::error!(scheme, %error, "handled, but the claim could not be committed");
-                        }
+                        commit(&*store, key, settings).await;
                     }
                     Ok(response)
                 }
@@ -282,6 +287,28 @@ where
                 }
             }
         })
+    }
+}
+
+/// Commits a handled delivery, retrying while the store is briefly away (a Redis restart): the
+/// handler has run, so the record that it did must land or a later duplicate runs it again.
+async fn commit<St: Store>(store: &St, key: &str, settings: Settings) {
+    let deadline = tokio::time::Instant::now() + settings.commit_patience;
+    let mut pause = Duration::from_millis(20);
+    loop {
+        match store.commit(key, settings.ttl).await {
+            Ok(()) => return,
+            Err(error) if tokio::time::Instant::now() + pause >= deadline => {
+                // The provider gets its 2xx and will not retry; only a later duplicate, after
+                // the lease lapses, could run again.
+                tracing::error!(%error, "handled, but the claim could not be committed");
+                return;
+            }
+            Err(_) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+        }
     }
 }
 

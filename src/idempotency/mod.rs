@@ -43,6 +43,8 @@
 mod key;
 mod layer;
 mod memory;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod store;
 
 #[cfg(feature = "axum")]
@@ -51,4 +53,7 @@ pub use layer::{
     Idempotency, IdempotencyFuture, IdempotencyLayer, OnDuplicate, OnStoreError, Redelivery,
 };
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_store::{DEFAULT_COMMAND_TIMEOUT, RedisStore};
 pub use store::{Claim, Store, StoreError, StoreFuture};
