@@ -368,10 +368,10 @@ async fn load_and_faults() {
     #[cfg(feature = "redis")]
     {
         let server_process = Arc::new(Mutex::new(redis::Redis::start()));
-        let store =
-            tower_webhooks::idempotency::RedisStore::connect(&server_process.lock().unwrap().url())
-                .await
-                .unwrap();
+        let url = server_process.lock().unwrap().url();
+        let store = tower_webhooks::idempotency::RedisStore::connect(&url)
+            .await
+            .unwrap();
         let plan_redis = plan(total);
         let (addr, handled) = server(store).await;
         let killer = Arc::clone(&server_process);
