@@ -12,17 +12,30 @@
 //! call: set `PUBLIC_BASE_URL` (`https://example.com`) when a proxy or tunnel is in front.
 //!
 //! A verified delivery gets `200`; the handler logs which scheme and key verified it, the
-//! delivery id and the signed time. Anything else gets an empty `401` (or `413`/`400`), and the
-//! reason is logged.
+//! delivery id and the signed time. Each delivery is handled once: a duplicate is acknowledged
+//! without the handler (an in-memory idempotency store shared by every route). Anything else
+//! gets an empty `401` (or `413`/`408`/`400`), and the reason is logged.
 
-use std::process::ExitCode;
+use std::{process::ExitCode, sync::Arc};
 
 use axum::{Router, body::Bytes, http::StatusCode, routing::post};
 use tower_webhooks::{
-    ConfigError, SignatureScheme, VerificationInfo, WebhookSignatureLayer, github::GitHub,
-    invoice_ahoy::InvoiceAhoy, linear::Linear, paddle::Paddle, shopify::Shopify, slack::Slack,
-    square::Square, standard_webhooks::StandardWebhooks, stripe::Stripe, svix::Svix,
-    twilio::Twilio, xemelgo::Xemelgo, xero::Xero, zoom::Zoom,
+    ConfigError, SignatureScheme, VerificationInfo, WebhookSignatureLayer,
+    github::GitHub,
+    idempotency::{IdempotencyLayer, MemoryStore, Redelivery},
+    invoice_ahoy::InvoiceAhoy,
+    linear::Linear,
+    paddle::Paddle,
+    shopify::Shopify,
+    slack::Slack,
+    square::Square,
+    standard_webhooks::StandardWebhooks,
+    stripe::Stripe,
+    svix::Svix,
+    twilio::Twilio,
+    xemelgo::Xemelgo,
+    xero::Xero,
+    zoom::Zoom,
 };
 
 /// The providers, in the order they are listed.
@@ -50,6 +63,8 @@ async fn main() -> ExitCode {
         .init();
 
     let public_base_url = std::env::var("PUBLIC_BASE_URL").ok();
+    // One store for every route: keys are namespaced by scheme.
+    let store = Arc::new(MemoryStore::default());
     let mut app = Router::new();
     let mut mounted = Vec::new();
     for name in PROVIDERS {
@@ -62,7 +77,7 @@ async fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let route = match mount(name, secret, public_base_url.as_deref()) {
+        let route = match mount(name, secret, public_base_url.as_deref(), &store) {
             Ok(route) => route,
             Err(error) => {
                 eprintln!("error: {var}: {error}");
@@ -84,47 +99,51 @@ async fn main() -> ExitCode {
     serve(app, &mounted).await
 }
 
-/// The route for one provider, with its scheme in front.
+/// The route for one provider: its scheme in front, then the idempotency stage.
 fn mount(
     name: &'static str,
     secret: tower_webhooks::Secret,
     public_base_url: Option<&str>,
+    store: &Arc<MemoryStore>,
 ) -> Result<Router, ConfigError> {
-    fn route(name: &str, scheme: impl SignatureScheme) -> Router {
+    let route = |scheme: Box<dyn SignatureScheme>| {
         Router::new()
             .route(&format!("/webhooks/{name}"), post(receive))
+            // Inside the signature layer: it keys on what the signature covers.
+            .route_layer(IdempotencyLayer::new(Arc::clone(store)))
             .route_layer(WebhookSignatureLayer::new(scheme))
-    }
-    Ok(match name {
-        "standard-webhooks" => route(name, StandardWebhooks::new(secret)?),
-        "svix" => route(name, Svix::new(secret)?),
-        "stripe" => route(name, Stripe::new(secret)),
-        "github" => route(name, GitHub::new(secret)),
-        "slack" => route(name, Slack::new(secret)),
-        "shopify" => route(name, Shopify::new(secret)),
-        "paddle" => route(name, Paddle::new(secret)),
-        "linear" => route(name, Linear::new(secret)),
-        "zoom" => route(name, Zoom::new(secret)),
+    };
+    Ok(route(match name {
+        "standard-webhooks" => Box::new(StandardWebhooks::new(secret)?),
+        "svix" => Box::new(Svix::new(secret)?),
+        "stripe" => Box::new(Stripe::new(secret)),
+        "github" => Box::new(GitHub::new(secret)),
+        "slack" => Box::new(Slack::new(secret)),
+        "shopify" => Box::new(Shopify::new(secret)),
+        "paddle" => Box::new(Paddle::new(secret)),
+        "linear" => Box::new(Linear::new(secret)),
+        "zoom" => Box::new(Zoom::new(secret)),
         "square" => match public_base_url {
-            Some(base) => route(name, Square::new(secret).with_public_base_url(base)?),
-            None => route(name, Square::new(secret)),
+            Some(base) => Box::new(Square::new(secret).with_public_base_url(base)?),
+            None => Box::new(Square::new(secret)),
         },
         "twilio" => match public_base_url {
-            Some(base) => route(name, Twilio::new(secret).with_public_base_url(base)?),
-            None => route(name, Twilio::new(secret)),
+            Some(base) => Box::new(Twilio::new(secret).with_public_base_url(base)?),
+            None => Box::new(Twilio::new(secret)),
         },
-        "xero" => route(name, Xero::new(secret)),
-        "invoiceahoy" => route(name, InvoiceAhoy::new(secret)),
-        "xemelgo" => route(name, Xemelgo::new(secret)?),
+        "xero" => Box::new(Xero::new(secret)),
+        "invoiceahoy" => Box::new(InvoiceAhoy::new(secret)),
+        "xemelgo" => Box::new(Xemelgo::new(secret)?),
         other => unreachable!("{other} is not in PROVIDERS"),
-    })
+    }))
 }
 
 /// Runs only for verified deliveries. Real handlers parse the body with `VerifiedJson` or
 /// `VerifiedEvents`; this one logs what the layer learnt.
-async fn receive(info: VerificationInfo, body: Bytes) -> StatusCode {
+async fn receive(info: VerificationInfo, redelivery: Redelivery, body: Bytes) -> StatusCode {
     tracing::info!(
         scheme = info.scheme(),
+        retry = redelivery.is_retry(),
         key = info.key_id(),
         delivery = info.delivery_id(),
         signed_at = ?info.signed_at(),
