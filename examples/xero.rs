@@ -15,7 +15,13 @@ use tower_webhooks::{Secret, VerifiedEvents, WebhookSignatureLayer, xero};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // `RUST_LOG=warn` (or `debug`, ...) sets the level; the default logs each event.
+    let level = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|level| level.parse().ok())
+        .unwrap_or(tracing::Level::INFO);
     tracing_subscriber::fmt()
+        .with_max_level(level)
         .with_writer(std::io::stderr)
         .init();
 

@@ -1,5 +1,6 @@
 //! The loopback comparison's baseline: the Xero route with no verification at all (a `Bytes`
-//! handler that parses the batch), on `127.0.0.1:$PORT`, one runtime thread.
+//! handler that parses the batch), on `127.0.0.1:$PORT`, on the same runtime as the example
+//! (`#[tokio::main]`, as many workers as cores it may use).
 
 use axum::{Router, body::Bytes, http::StatusCode, routing::post};
 
@@ -15,7 +16,7 @@ async fn receive(body: Bytes) -> StatusCode {
 
 fn main() {
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001);
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime")
