@@ -132,6 +132,9 @@ async fn server(store: impl Store) -> (String, Handled) {
             async move {
                 let id = event["id"].as_str().unwrap_or_default().to_owned();
                 *handled.lock().unwrap().entry(id).or_default() += 1;
+                // Some work, as a real handler does: a duplicate sent right behind its original
+                // then arrives while the original is still running.
+                tokio::time::sleep(Duration::from_millis(2)).await;
                 StatusCode::OK
             }
         }
@@ -362,6 +365,10 @@ async fn load_and_faults() {
     let (addr, handled) = server(MemoryStore::default()).await;
     let mut figures = run(&addr, plan_memory.clone(), || {}).await;
     check("in memory", &plan_memory, &mut figures, &handled);
+    assert!(
+        figures.conflicts_409 > 0,
+        "some duplicates arrived while their original was running"
+    );
     let growth_mib = peak_rss_kib().saturating_sub(rss_before) / 1024;
     assert!(growth_mib < 256, "peak memory grew {growth_mib} MiB");
 

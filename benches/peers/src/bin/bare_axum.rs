@@ -15,14 +15,22 @@ async fn receive(body: Bytes) -> StatusCode {
 }
 
 fn main() {
-    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001);
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(3001);
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime")
         .block_on(async move {
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind");
-            eprintln!("listening on http://{}/webhooks/xero", listener.local_addr().unwrap());
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .expect("bind");
+            eprintln!(
+                "listening on http://{}/webhooks/xero",
+                listener.local_addr().unwrap()
+            );
             let app = Router::new().route("/webhooks/xero", post(receive));
             axum::serve(listener, app).await.expect("serve");
         });
