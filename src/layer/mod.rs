@@ -3,8 +3,9 @@
 //! Per request the middleware
 //!
 //! 1. refuses a `Content-Length` over the limit with `413`, and a missing or unreadable
-//!    signature header with `401` ([`SignatureScheme::check_head`]
-//!    (crate::SignatureScheme::check_head)), before reading anything; then reads the body frame
+//!    signature header with `401`
+//!    ([`SignatureScheme::check_head`](crate::SignatureScheme::check_head)), before reading
+//!    anything; then reads the body frame
 //!    by frame and answers `413` as soon as it passes the limit (default
 //!    [`DEFAULT_BODY_LIMIT`], 1 MiB), without reading the rest, and `408` when it has not all
 //!    arrived within [`DEFAULT_BODY_TIMEOUT`] (10 s);
