@@ -27,6 +27,23 @@ impl HmacScheme {
         head: &Parts,
         body: &Bytes,
     ) -> Result<(Verification, &Key), Rejection> {
+        let prepared = self.prepare(head)?;
+        let message = self.message(&prepared, body);
+        let (message, tags) = (message.as_slice(), prepared.tags.as_slice());
+        let key = self
+            .keys
+            .iter()
+            .find(|key| {
+                self.algorithm
+                    .matches_any(key.secret.expose_secret(), message, tags)
+            })
+            .ok_or_else(|| self.mismatch(head, message, tags))?;
+        Ok((self.conclude(&prepared, key, body)?, key))
+    }
+
+    /// Everything the head says: the tags, and the timestamp, id and URL the signed content
+    /// needs.
+    pub(super) fn prepare<'h>(&self, head: &'h Parts) -> Result<Prepared<'h>, Rejection> {
         let (header_name, value) = first_present(head, &self.signature_headers)?;
         let timestamp_tag = match self.timestamp {
             Some((Timestamp::SignatureField(tag), _)) => Some(tag),
@@ -39,9 +56,14 @@ impl HmacScheme {
             .format
             .parse(value, timestamp_tag)
             .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
-        // Filled in place: the tags are a kilobyte, not worth moving through a `Result`.
-        let mut tags = Few::new();
-        self.decode_tags(header_name, signatures.as_slice(), &mut tags)?;
+        let mut prepared = Prepared {
+            tags: Few::new(),
+            timestamp_text: None,
+            timestamp: None,
+            id: None,
+            url: None,
+        };
+        self.decode_tags(header_name, signatures.as_slice(), &mut prepared.tags)?;
 
         // The timestamp's text as sent (it is signed verbatim) and the header it came from.
         let timestamp_source: Option<(&HeaderName, &[u8])> = match self.timestamp {
@@ -57,8 +79,8 @@ impl HmacScheme {
             )),
             Some((Timestamp::BodyField(_), _)) | None => None,
         };
-        let timestamp_text = timestamp_source.map(|(_, text)| text);
-        let timestamp = match (timestamp_source, self.timestamp) {
+        prepared.timestamp_text = timestamp_source.map(|(_, text)| text);
+        prepared.timestamp = match (timestamp_source, self.timestamp) {
             (Some((name, text)), Some((_, unit))) => Some(
                 parse_digits(text)
                     .and_then(|v| unit.to_millis(v))
@@ -71,44 +93,42 @@ impl HmacScheme {
             ),
             _ => None,
         };
-
-        let id = if self.id_headers.is_empty() {
+        prepared.id = if self.id_headers.is_empty() {
             None
         } else if self.template.uses(&Part::Id) {
             Some(first_present(head, &self.id_headers)?.1)
         } else {
             first_present(head, &self.id_headers).ok().map(|(_, v)| v)
         };
-        let url = if self.template.uses(&Part::Url) {
-            Some(self.url.url_of(head)?)
-        } else {
-            None
-        };
+        if self.template.uses(&Part::Url) {
+            prepared.url = Some(self.url.url_of(head)?);
+        }
+        Ok(prepared)
+    }
 
-        let mut message: Few<&[u8], MAX_PARTS> = Few::new();
+    /// The signed content's parts, in order, with `body` in its place.
+    pub(super) fn message<'a>(
+        &'a self,
+        prepared: &'a Prepared<'_>,
+        body: &'a [u8],
+    ) -> Few<&'a [u8], MAX_PARTS> {
+        let mut message = Few::new();
         for part in &self.template.parts {
-            let bytes = match part {
-                Part::Literal(text) => text.as_bytes(),
-                Part::Body => body.as_ref(),
-                Part::Timestamp => timestamp_text.unwrap_or_default(),
-                Part::Id => id.map_or(&[][..], HeaderValue::as_bytes),
-                Part::Url => url.as_deref().unwrap_or_default().as_bytes(),
-            };
             message
-                .push(bytes)
+                .push(prepared.part(part, body))
                 .expect("templates are limited to MAX_PARTS when parsed");
         }
-        let (message, tags) = (message.as_slice(), tags.as_slice());
-        let key = self
-            .keys
-            .iter()
-            .find(|key| {
-                self.algorithm
-                    .matches_any(key.secret.expose_secret(), message, tags)
-            })
-            .ok_or_else(|| self.mismatch(head, message, tags))?;
+        message
+    }
 
-        let signed_at_ms = match (self.timestamp, timestamp) {
+    /// After a key matched: the replay window, and what the handler learns.
+    pub(super) fn conclude(
+        &self,
+        prepared: &Prepared<'_>,
+        key: &Key,
+        body: &Bytes,
+    ) -> Result<Verification, Rejection> {
+        let signed_at_ms = match (self.timestamp, prepared.timestamp) {
             (Some((Timestamp::BodyField(field), unit)), _) => {
                 Some(body_timestamp(body, field, unit)?)
             }
@@ -123,7 +143,7 @@ impl HmacScheme {
                 verification = verification.signed_at(UNIX_EPOCH + Duration::from_millis(ms));
             }
         }
-        if let Some(id) = id.and_then(|id| id.to_str().ok()) {
+        if let Some(id) = prepared.id.and_then(|id| id.to_str().ok()) {
             verification = verification.delivery_id(id);
             if self.template.uses(&Part::Id) {
                 verification = verification.idempotency_key(id);
@@ -133,7 +153,7 @@ impl HmacScheme {
             // Read from the body only if the idempotency stage asks: most routes never do.
             verification.idempotency_field = Some(field);
         }
-        Ok((verification, key))
+        Ok(verification)
     }
 
     fn decode_tags(
@@ -193,6 +213,28 @@ fn body_timestamp(body: &[u8], field: &str, unit: super::TimestampUnit) -> Resul
         .ok_or_else(|| {
             Rejection::unverifiable_body("the signed timestamp field is missing or not an integer")
         })
+}
+
+/// What the head of a delivery gave.
+pub(super) struct Prepared<'h> {
+    pub(super) tags: Few<Tag, MAX_SIGNATURES>,
+    timestamp_text: Option<&'h [u8]>,
+    timestamp: Option<i64>,
+    id: Option<&'h HeaderValue>,
+    url: Option<String>,
+}
+
+impl Prepared<'_> {
+    /// The bytes of one part of the signed content.
+    pub(super) fn part<'a>(&'a self, part: &'a Part, body: &'a [u8]) -> &'a [u8] {
+        match part {
+            Part::Literal(text) => text.as_bytes(),
+            Part::Body => body,
+            Part::Timestamp => self.timestamp_text.unwrap_or_default(),
+            Part::Id => self.id.map_or(&[][..], HeaderValue::as_bytes),
+            Part::Url => self.url.as_deref().unwrap_or_default().as_bytes(),
+        }
+    }
 }
 
 impl SignatureScheme for HmacScheme {
