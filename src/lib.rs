@@ -51,7 +51,7 @@ pub use keys::Keys;
 pub use layer::{WebhookSignature, WebhookSignatureLayer};
 pub use rejection::{Rejection, RejectionKind};
 pub use replay::{Clock, ReplayWindow};
-pub use scheme::{EventLayout, ResponsePolicy, SignatureScheme, Verification};
+pub use scheme::{EventLayout, ResponsePolicy, SignatureScheme, SignedStream, Verification};
 pub use secret::{Secret, SecretError, SecretErrorKind};
 pub use verification_info::VerificationInfo;
 pub use verified::Verified;

@@ -35,6 +35,20 @@ macro_rules! hmac_preset {
             ) -> Result<(), $crate::Rejection> {
                 $crate::SignatureScheme::check_head(&self.0, head)
             }
+            fn start_stream(
+                &self,
+                head: &http::request::Parts,
+            ) -> Option<$crate::SignedStream> {
+                $crate::SignatureScheme::start_stream(&self.0, head)
+            }
+            fn verify_stream(
+                &self,
+                head: &http::request::Parts,
+                body: &bytes::Bytes,
+                stream: $crate::SignedStream,
+            ) -> Result<$crate::Verification, $crate::Rejection> {
+                $crate::SignatureScheme::verify_stream(&self.0, head, body, stream)
+            }
             fn event_layout(&self) -> $crate::EventLayout {
                 $crate::SignatureScheme::event_layout(&self.0)
             }

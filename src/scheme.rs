@@ -74,6 +74,31 @@ pub trait SignatureScheme: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Starts verifying as the body arrives: the layer feeds every body frame to the returned
+    /// [`SignedStream`] while it buffers, then calls
+    /// [`verify_stream`](SignatureScheme::verify_stream), so the HMAC is one pass over bytes
+    /// that are still in cache. `None` (the default, and for schemes whose signed bytes depend
+    /// on the whole body) keeps to [`verify`](SignatureScheme::verify). The built-in HMAC
+    /// schemes stream.
+    fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
+        let _ = head;
+        None
+    }
+
+    /// Finishes a verification started with [`start_stream`](SignatureScheme::start_stream),
+    /// with the whole body at hand for what comes after the MAC (the replay window, hints). It
+    /// must accept and refuse exactly what [`verify`](SignatureScheme::verify) does. Default:
+    /// `verify`.
+    fn verify_stream(
+        &self,
+        head: &Parts,
+        body: &Bytes,
+        stream: SignedStream,
+    ) -> Result<Verification, Rejection> {
+        let _ = stream;
+        self.verify(head, body)
+    }
+
     /// Where the delivery's events are in its JSON body. Default: the body is one event.
     fn event_layout(&self) -> EventLayout {
         EventLayout::Single
@@ -88,6 +113,17 @@ pub trait SignatureScheme: Send + Sync + 'static {
 impl<T: SignatureScheme + ?Sized> SignatureScheme for Arc<T> {
     fn name(&self) -> &'static str {
         (**self).name()
+    }
+    fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
+        (**self).start_stream(head)
+    }
+    fn verify_stream(
+        &self,
+        head: &Parts,
+        body: &Bytes,
+        stream: SignedStream,
+    ) -> Result<Verification, Rejection> {
+        (**self).verify_stream(head, body, stream)
     }
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         (**self).verify(head, body)
@@ -107,6 +143,17 @@ impl<T: SignatureScheme + ?Sized> SignatureScheme for Box<T> {
     fn name(&self) -> &'static str {
         (**self).name()
     }
+    fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
+        (**self).start_stream(head)
+    }
+    fn verify_stream(
+        &self,
+        head: &Parts,
+        body: &Bytes,
+        stream: SignedStream,
+    ) -> Result<Verification, Rejection> {
+        (**self).verify_stream(head, body, stream)
+    }
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         (**self).verify(head, body)
     }
@@ -118,6 +165,30 @@ impl<T: SignatureScheme + ?Sized> SignatureScheme for Box<T> {
     }
     fn response_policy(&self) -> ResponsePolicy {
         (**self).response_policy()
+    }
+}
+
+/// The MAC state of a verification fed frame by frame, from
+/// [`SignatureScheme::start_stream`]. Opaque: only the crate's schemes make one.
+pub struct SignedStream {
+    /// One MAC per key, each keyed and past the signed content's prefix.
+    pub(crate) macs: Vec<crate::hmac_scheme::MacState>,
+}
+
+impl SignedStream {
+    /// Feeds the next piece of the body.
+    pub fn update(&mut self, chunk: &[u8]) {
+        for mac in &mut self.macs {
+            mac.update(chunk);
+        }
+    }
+}
+
+impl std::fmt::Debug for SignedStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedStream")
+            .field("keys", &self.macs.len())
+            .finish()
     }
 }
 

@@ -123,3 +123,39 @@ fn every_timestamped_preset_refuses_a_delivery_outside_its_window() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The layer feeds streaming schemes frame by frame: whatever the frames, the verdict is the
+    /// buffered one, for good deliveries and for changed ones.
+    #[test]
+    fn streamed_and_buffered_agree(
+        preset in preset(),
+        text in text(),
+        chunk in 1usize..64,
+        flip in proptest::option::of((any::<prop::sample::Index>(), 1u8..=255)),
+    ) {
+        let key = secret(preset, 1);
+        let body = signer::body_for(preset, &text);
+        let delivery = sign(preset, &[&key], &body, NOW, "msg_1");
+        let mut body = delivery.body.to_vec();
+        if let (Some((at, flip)), false) = (flip, body.is_empty()) {
+            let at = at.index(body.len());
+            body[at] ^= flip;
+        }
+        let body = Bytes::from(body);
+        let scheme = scheme(preset, Keys::from(key.as_str()));
+        let buffered = scheme.verify(&delivery.head, &body);
+        if let Some(mut stream) = scheme.start_stream(&delivery.head) {
+            for piece in body.chunks(chunk) {
+                stream.update(piece);
+            }
+            let streamed = scheme.verify_stream(&delivery.head, &body, stream);
+            prop_assert_eq!(buffered.is_ok(), streamed.is_ok(), "{:?}", preset);
+            if let (Err(a), Err(b)) = (&buffered, &streamed) {
+                prop_assert_eq!(a, b);
+            }
+        }
+    }
+}

@@ -52,6 +52,7 @@ mod verify;
 
 use http::HeaderName;
 
+pub(crate) use algorithm::MacState;
 pub use algorithm::{Algorithm, Encoding};
 pub use builder::HmacSchemeBuilder;
 pub use format::{KeyEncoding, SignatureFormat, Timestamp, TimestampUnit};

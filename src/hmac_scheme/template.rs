@@ -74,6 +74,14 @@ impl Template {
         }
     }
 
+    /// Where `{body}` is among the parts (exactly once, checked when parsed).
+    pub(crate) fn body_index(&self) -> usize {
+        self.parts
+            .iter()
+            .position(|part| *part == Part::Body)
+            .expect("a template has {body} once")
+    }
+
     pub(crate) fn uses(&self, wanted: &Part) -> bool {
         self.parts.iter().any(|part| part == wanted)
     }

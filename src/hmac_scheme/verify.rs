@@ -11,7 +11,7 @@ use super::{
     template::{MAX_PARTS, Part},
 };
 use crate::{
-    EventLayout, Rejection, ResponsePolicy, SignatureScheme, Verification,
+    EventLayout, Rejection, ResponsePolicy, SignatureScheme, SignedStream, Verification,
     few::{Few, Tag},
     header::{first_present, parse_digits},
     keys::Key,
@@ -268,6 +268,38 @@ impl SignatureScheme for HmacScheme {
             first_present(head, &self.id_headers)?;
         }
         Ok(())
+    }
+
+    fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
+        // A head that does not parse is refused by `verify_stream` with the precise reason.
+        let prepared = self.prepare(head).ok()?;
+        let body_at = self.template.body_index();
+        let prefix = self.message(&prepared, &[]);
+        let prefix = &prefix.as_slice()[..body_at];
+        let macs = self
+            .keys
+            .iter()
+            .map(|key| self.algorithm.start(key.secret.expose_secret(), prefix))
+            .collect();
+        Some(SignedStream { macs })
+    }
+
+    fn verify_stream(
+        &self,
+        head: &Parts,
+        body: &Bytes,
+        stream: SignedStream,
+    ) -> Result<Verification, Rejection> {
+        let prepared = self.prepare(head)?;
+        let message = self.message(&prepared, body);
+        let (message, tags) = (message.as_slice(), prepared.tags.as_slice());
+        let suffix = &message[self.template.body_index() + 1..];
+        let matched = stream
+            .macs
+            .into_iter()
+            .position(|mac| mac.matches_any(suffix, tags))
+            .ok_or_else(|| self.mismatch(head, message, tags))?;
+        self.conclude(&prepared, &self.keys[matched], body)
     }
 
     fn event_layout(&self) -> EventLayout {

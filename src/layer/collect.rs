@@ -30,10 +30,11 @@ impl Collector {
         }
     }
 
-    pub(super) fn push(&mut self, mut data: impl Buf) -> Result<(), TooLarge> {
+    /// Appends `data`; returns the bytes just appended, for a MAC fed as the body arrives.
+    pub(super) fn push(&mut self, mut data: impl Buf) -> Result<&[u8], TooLarge> {
         let n = data.remaining();
         if n == 0 {
-            return Ok(());
+            return Ok(&[]);
         }
         if n > self.limit - self.len {
             return Err(TooLarge);
@@ -49,7 +50,12 @@ impl Collector {
         } else {
             self.first = Some(data.copy_to_bytes(n));
         }
-        Ok(())
+        let all: &[u8] = match (&self.joined, &self.first) {
+            (Some(joined), _) => joined,
+            (None, Some(first)) => first,
+            (None, None) => &[],
+        };
+        Ok(&all[all.len() - n..])
     }
 
     pub(super) fn limit(&self) -> usize {

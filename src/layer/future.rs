@@ -20,8 +20,8 @@ use super::{
     layer::Settings,
 };
 use crate::{
-    Rejection, RejectionKind, ResponsePolicy, SignatureScheme, Verification, VerificationInfo,
-    Verified,
+    Rejection, RejectionKind, ResponsePolicy, SignatureScheme, SignedStream, Verification,
+    VerificationInfo, Verified,
 };
 
 pin_project! {
@@ -60,6 +60,8 @@ struct Pending<S> {
     head: Parts,
     inner: S,
     collector: Collector,
+    // The MAC fed frame by frame, for schemes that stream.
+    stream: Option<SignedStream>,
 }
 
 impl<B, S, V> ResponseFuture<B, S, V>
@@ -86,12 +88,17 @@ where
                 Ok(()) => State::Buffering { body },
             },
         };
+        let stream = match state {
+            State::Buffering { .. } => scheme.start_stream(&head),
+            _ => None,
+        };
         Self {
             state,
             pending: Some(Pending {
                 head,
                 inner,
                 collector: Collector::new(settings.body_limit, content_length),
+                stream,
             }),
             deadline: None,
             body_timeout: settings.body_timeout,
@@ -160,7 +167,15 @@ where
                     match frame {
                         Some(Ok(frame)) => {
                             if let Ok(data) = frame.into_data() {
-                                if let Err(TooLarge) = pending.collector.push(data) {
+                                let Pending {
+                                    collector, stream, ..
+                                } = pending;
+                                let pushed = collector.push(data).map(|appended| {
+                                    if let Some(stream) = stream.as_mut() {
+                                        stream.update(appended);
+                                    }
+                                });
+                                if let Err(TooLarge) = pushed {
                                     State::Rejecting {
                                         rejection: Some(Rejection::body_too_large(
                                             pending.collector.limit(),
@@ -184,9 +199,14 @@ where
                                 mut head,
                                 mut inner,
                                 collector,
+                                stream,
                             } = this.pending.take().expect("polled after completion");
                             let raw = collector.finish();
-                            match this.scheme.verify(&head, &raw) {
+                            let verdict = match stream {
+                                Some(stream) => this.scheme.verify_stream(&head, &raw, stream),
+                                None => this.scheme.verify(&head, &raw),
+                            };
+                            match verdict {
                                 Err(rejection) => State::Rejecting {
                                     rejection: Some(rejection),
                                 },
