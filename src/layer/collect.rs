@@ -50,12 +50,22 @@ impl Collector {
         } else {
             self.first = Some(data.copy_to_bytes(n));
         }
-        let all: &[u8] = match (&self.joined, &self.first) {
+        let all = self.so_far();
+        Ok(&all[all.len() - n..])
+    }
+
+    /// Whether more than one frame has arrived (the bytes are being joined).
+    pub(super) fn is_joining(&self) -> bool {
+        self.joined.is_some()
+    }
+
+    /// Everything collected so far.
+    pub(super) fn so_far(&self) -> &[u8] {
+        match (&self.joined, &self.first) {
             (Some(joined), _) => joined,
             (None, Some(first)) => first,
             (None, None) => &[],
-        };
-        Ok(&all[all.len() - n..])
+        }
     }
 
     pub(super) fn limit(&self) -> usize {

@@ -60,8 +60,10 @@ struct Pending<S> {
     head: Parts,
     inner: S,
     collector: Collector,
-    // The MAC fed frame by frame, for schemes that stream.
+    // The MAC fed frame by frame, for schemes that stream; started at the second frame, since
+    // a body that arrives in one frame gains nothing from it.
     stream: Option<SignedStream>,
+    stream_tried: bool,
 }
 
 impl<B, S, V> ResponseFuture<B, S, V>
@@ -88,17 +90,14 @@ where
                 Ok(()) => State::Buffering { body },
             },
         };
-        let stream = match state {
-            State::Buffering { .. } => scheme.start_stream(&head),
-            _ => None,
-        };
         Self {
             state,
             pending: Some(Pending {
                 head,
                 inner,
                 collector: Collector::new(settings.body_limit, content_length),
-                stream,
+                stream: None,
+                stream_tried: false,
             }),
             deadline: None,
             body_timeout: settings.body_timeout,
@@ -168,13 +167,24 @@ where
                         Some(Ok(frame)) => {
                             if let Ok(data) = frame.into_data() {
                                 let Pending {
-                                    collector, stream, ..
+                                    head,
+                                    collector,
+                                    stream,
+                                    stream_tried,
+                                    ..
                                 } = pending;
                                 let pushed = collector.push(data).map(|appended| {
                                     if let Some(stream) = stream.as_mut() {
                                         stream.update(appended);
                                     }
                                 });
+                                if pushed.is_ok() && !*stream_tried && collector.is_joining() {
+                                    *stream_tried = true;
+                                    *stream = this.scheme.start_stream(head);
+                                    if let Some(stream) = stream.as_mut() {
+                                        stream.update(collector.so_far());
+                                    }
+                                }
                                 if let Err(TooLarge) = pushed {
                                     State::Rejecting {
                                         rejection: Some(Rejection::body_too_large(
@@ -200,6 +210,7 @@ where
                                 mut inner,
                                 collector,
                                 stream,
+                                ..
                             } = this.pending.take().expect("polled after completion");
                             let raw = collector.finish();
                             let verdict = match stream {
