@@ -9,7 +9,10 @@
 //!    by frame and answers `413` as soon as it passes the limit (default
 //!    [`DEFAULT_BODY_LIMIT`], 1 MiB), without reading the rest, and `408` when it has not all
 //!    arrived within [`DEFAULT_BODY_TIMEOUT`] (10 s);
-//! 2. hands the head and the whole body to the [`SignatureScheme`](crate::SignatureScheme);
+//! 2. feeds the scheme's MAC frame by frame as a body of several frames arrives, for schemes
+//!    that stream ([`SignatureScheme::start_stream`](crate::SignatureScheme::start_stream): the
+//!    built-in HMAC schemes), so the body is hashed once, while still in cache; then hands the
+//!    head and the whole body to the [`SignatureScheme`](crate::SignatureScheme);
 //!    a missing, malformed or wrong signature gets `401` with an empty body, and the inner
 //!    service is never called;
 //! 3. calls the inner service with the verified bytes as a [`RequestBody`] (no copy) and a
