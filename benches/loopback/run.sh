@@ -8,7 +8,8 @@
 #
 #   bash benches/loopback/run.sh            # DURATION=10 CONNECTIONS=32 by default
 #
-# Installs what it needs: wrk (Debian package) and the receiver's npm packages (lockfile).
+# Installs what it needs: wrk and curl (Debian packages) and the receiver's npm packages
+# (lockfile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10}
@@ -17,7 +18,13 @@ KEY='wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+command -v taskset >/dev/null || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
 (cd benches/loopback && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 cargo build -q --release --example xero -p tower-webhooks
 cargo build -q --release -p tower-webhooks-peers --bin bare_axum
