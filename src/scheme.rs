@@ -221,7 +221,8 @@ pub struct Verification {
     pub(crate) delivery_id: Option<Arc<str>>,
     pub(crate) idempotency_key: Option<Arc<str>>,
     pub(crate) idempotency_field: Option<&'static str>,
-    pub(crate) answer: Option<Response<Bytes>>,
+    // Boxed: rare, and a `Response` would triple the size of every `Verification` moved.
+    pub(crate) answer: Option<Box<Response<Bytes>>>,
 }
 
 impl Verification {
@@ -283,7 +284,7 @@ impl Verification {
     /// challenge. The response is sent as it is, whatever the scheme's
     /// [`ResponsePolicy`].
     pub fn answer(mut self, response: Response<Bytes>) -> Self {
-        self.answer = Some(response);
+        self.answer = Some(Box::new(response));
         self
     }
 }

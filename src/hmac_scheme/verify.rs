@@ -27,7 +27,8 @@ impl HmacScheme {
         head: &Parts,
         body: &Bytes,
     ) -> Result<(Verification, &Key), Rejection> {
-        let prepared = self.prepare(head)?;
+        let mut prepared = Prepared::new();
+        self.prepare(head, &mut prepared)?;
         let message = self.message(&prepared, body);
         let (message, tags) = (message.as_slice(), prepared.tags.as_slice());
         let key = self
@@ -43,7 +44,13 @@ impl HmacScheme {
 
     /// Everything the head says: the tags, and the timestamp, id and URL the signed content
     /// needs.
-    pub(super) fn prepare<'h>(&self, head: &'h Parts) -> Result<Prepared<'h>, Rejection> {
+    /// Fills `prepared` in place: it holds the decoded tags, too large to move through a
+    /// `Result` on every delivery.
+    pub(super) fn prepare<'h>(
+        &self,
+        head: &'h Parts,
+        prepared: &mut Prepared<'h>,
+    ) -> Result<(), Rejection> {
         let (header_name, value) = first_present(head, &self.signature_headers)?;
         let timestamp_tag = match self.timestamp {
             Some((Timestamp::SignatureField(tag), _)) => Some(tag),
@@ -56,13 +63,6 @@ impl HmacScheme {
             .format
             .parse(value, timestamp_tag)
             .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
-        let mut prepared = Prepared {
-            tags: Few::new(),
-            timestamp_text: None,
-            timestamp: None,
-            id: None,
-            url: None,
-        };
         self.decode_tags(header_name, signatures.as_slice(), &mut prepared.tags)?;
 
         // The timestamp's text as sent (it is signed verbatim) and the header it came from.
@@ -103,7 +103,7 @@ impl HmacScheme {
         if self.template.uses(&Part::Url) {
             prepared.url = Some(self.url.url_of(head)?);
         }
-        Ok(prepared)
+        Ok(())
     }
 
     /// The signed content's parts, in order, with `body` in its place.
@@ -225,6 +225,16 @@ pub(super) struct Prepared<'h> {
 }
 
 impl Prepared<'_> {
+    pub(super) fn new() -> Self {
+        Self {
+            tags: Few::new(),
+            timestamp_text: None,
+            timestamp: None,
+            id: None,
+            url: None,
+        }
+    }
+
     /// The bytes of one part of the signed content.
     pub(super) fn part<'a>(&'a self, part: &'a Part, body: &'a [u8]) -> &'a [u8] {
         match part {
@@ -272,7 +282,8 @@ impl SignatureScheme for HmacScheme {
 
     fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
         // A head that does not parse is refused by `verify_stream` with the precise reason.
-        let prepared = self.prepare(head).ok()?;
+        let mut prepared = Prepared::new();
+        self.prepare(head, &mut prepared).ok()?;
         let body_at = self.template.body_index();
         let prefix = self.message(&prepared, &[]);
         let prefix = &prefix.as_slice()[..body_at];
@@ -290,7 +301,8 @@ impl SignatureScheme for HmacScheme {
         body: &Bytes,
         stream: SignedStream,
     ) -> Result<Verification, Rejection> {
-        let prepared = self.prepare(head)?;
+        let mut prepared = Prepared::new();
+        self.prepare(head, &mut prepared)?;
         let message = self.message(&prepared, body);
         let (message, tags) = (message.as_slice(), prepared.tags.as_slice());
         let suffix = &message[self.template.body_index() + 1..];

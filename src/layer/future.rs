@@ -225,7 +225,7 @@ where
                                     answer: Some(response),
                                     ..
                                 }) => State::Answering {
-                                    response: Some(response),
+                                    response: Some(*response),
                                 },
                                 Ok(verification) => {
                                     this.deadline.set(None);
