@@ -326,3 +326,51 @@ async fn xero_batches_are_deduplicated_per_event() {
     let id = |n: u32| format!("00000000-0000-0000-0000-00000000000{n}");
     assert_eq!(*seen.lock().unwrap(), vec![vec![id(1), id(2)], vec![id(3)]]);
 }
+
+#[tokio::test]
+async fn a_batch_refused_part_way_puts_its_claims_back_as_they_were() {
+    use sha2::Digest as _;
+    let store = Arc::new(MemoryStore::default());
+    let seen = Arc::new(Mutex::new(Vec::<(usize, bool)>::new()));
+    let record = {
+        let seen = seen.clone();
+        move |redelivery: Redelivery, events: VerifiedEvents<tower_webhooks::xero::Event>| {
+            let seen = seen.clone();
+            async move {
+                seen.lock()
+                    .unwrap()
+                    .push((events.len(), redelivery.is_retry()));
+                StatusCode::OK
+            }
+        }
+    };
+    let preset = Preset::Xero;
+    let app = Router::new()
+        .route("/webhooks/provider", post(record))
+        .route_layer(IdempotencyLayer::new(Arc::clone(&store)))
+        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )));
+    let event = |n: u32| {
+        format!(
+            r#"{{"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/{n}","resourceId":"{n}","eventDateUtc":"2026-11-25T10:00:00.000","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"t","tenantType":"ORGANISATION"}}"#
+        )
+    };
+    let batch = format!(r#"{{"events":[{},{}],"entropy":"X"}}"#, event(1), event(2));
+    let delivery = sign(preset, &[&secret(preset, 1)], &batch, NOW, "");
+    // Event 2 is being handled elsewhere right now (the key the stage uses for it).
+    let value: serde_json::Value = serde_json::from_str(&event(2)).unwrap();
+    let digest = sha2::Sha256::digest(serde_json::to_vec(&value).unwrap());
+    let key = format!("xero:event:{}", signer::hex(&digest));
+    assert_eq!(
+        store.claim(&key, Duration::from_secs(60)).await.unwrap(),
+        Claim::Claimed { retry: false }
+    );
+    assert_eq!(deliver(&app, &delivery).await.0, StatusCode::CONFLICT);
+    // The other instance finishes event 2; the provider's retry runs event 1 alone, and it is
+    // not taken for a retry: no handler ever ran it.
+    store.commit(&key, Duration::from_secs(60)).await.unwrap();
+    assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
+    assert_eq!(*seen.lock().unwrap(), [(1, false)]);
+}

@@ -43,6 +43,26 @@ async fn claims_commits_and_releases() {
     );
     store.commit("a", TTL).await.unwrap();
     assert_eq!(store.claim("a", LEASE).await.unwrap(), Claim::Done);
+    // An abandoned claim leaves the key as it was: absent, or released.
+    assert_eq!(
+        store.claim("c", LEASE).await.unwrap(),
+        Claim::Claimed { retry: false }
+    );
+    store.abandon("c", false, TTL).await.unwrap();
+    assert_eq!(
+        store.claim("c", LEASE).await.unwrap(),
+        Claim::Claimed { retry: false }
+    );
+    store.release("c", TTL).await.unwrap();
+    assert_eq!(
+        store.claim("c", LEASE).await.unwrap(),
+        Claim::Claimed { retry: true }
+    );
+    store.abandon("c", true, TTL).await.unwrap();
+    assert_eq!(
+        store.claim("c", LEASE).await.unwrap(),
+        Claim::Claimed { retry: true }
+    );
     // A lapsed lease frees the key.
     assert_eq!(
         store.claim("b", Duration::from_millis(50)).await.unwrap(),

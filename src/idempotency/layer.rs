@@ -224,11 +224,11 @@ where
                 match store.claim(key, settings.lease).await {
                     Ok(Claim::Claimed { retry }) => {
                         redelivery.retry |= retry;
-                        claimed.push(key.as_str());
+                        claimed.push((key.as_str(), retry));
                     }
                     Ok(Claim::Done) => handled.push(index),
                     Ok(Claim::InProgress) => {
-                        release_all(&*store, &claimed, settings.ttl).await;
+                        abandon_all(&*store, &claimed, settings.ttl).await;
                         tracing::info!(
                             scheme,
                             "duplicate delivery while the first is running: 409"
@@ -237,7 +237,7 @@ where
                     }
                     Err(error) => match settings.on_store_error {
                         OnStoreError::FailClosed => {
-                            release_all(&*store, &claimed, settings.ttl).await;
+                            abandon_all(&*store, &claimed, settings.ttl).await;
                             tracing::error!(scheme, %error, "idempotency store unavailable: 503");
                             return Ok(empty(StatusCode::SERVICE_UNAVAILABLE));
                         }
@@ -272,7 +272,7 @@ where
             .await;
             match outcome {
                 Ok(Ok(response)) if response.status().is_success() => {
-                    for key in &claimed {
+                    for (key, _) in &claimed {
                         commit(&*store, key, settings).await;
                     }
                     Ok(response)
@@ -312,8 +312,17 @@ async fn commit<St: Store>(store: &St, key: &str, settings: Settings) {
     }
 }
 
-async fn release_all<St: Store>(store: &St, keys: &[&str], ttl: Duration) {
-    for key in keys {
+/// Puts back claims whose handler never ran.
+async fn abandon_all<St: Store>(store: &St, claimed: &[(&str, bool)], ttl: Duration) {
+    for (key, was_retry) in claimed {
+        if let Err(error) = store.abandon(key, *was_retry, ttl).await {
+            tracing::warn!(%error, "a claim could not be given up; it lapses with its lease");
+        }
+    }
+}
+
+async fn release_all<St: Store>(store: &St, claimed: &[(&str, bool)], ttl: Duration) {
+    for (key, _) in claimed {
         if let Err(error) = store.release(key, ttl).await {
             // The claim lapses with its lease; the provider's retry is handled after that.
             tracing::warn!(%error, "a claim could not be released; it lapses with its lease");

@@ -155,6 +155,16 @@ impl Store for MemoryStore {
         self.set(key, Status::Released, ttl);
         Box::pin(async { Ok(()) })
     }
+
+    fn abandon<'a>(&'a self, key: &'a str, was_retry: bool, ttl: Duration) -> StoreFuture<'a, ()> {
+        if was_retry {
+            self.set(key, Status::Released, ttl);
+        } else {
+            // Its place in the eviction order goes stale; `sweep` skips keys no longer stored.
+            self.lock().entries.remove(key);
+        }
+        Box::pin(async { Ok(()) })
+    }
 }
 
 #[cfg(test)]

@@ -150,4 +150,18 @@ impl Store for RedisStore {
     fn release<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
         Box::pin(self.set(key, "released", ttl))
     }
+
+    fn abandon<'a>(&'a self, key: &'a str, was_retry: bool, ttl: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            if was_retry {
+                return self.set(key, "released", ttl).await;
+            }
+            let mut connection = self.connection.clone();
+            let command = redis::cmd("DEL")
+                .arg(format!("{}{key}", self.prefix))
+                .to_owned();
+            self.within(command.query_async::<()>(&mut connection))
+                .await
+        })
+    }
 }

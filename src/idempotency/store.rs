@@ -36,6 +36,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Gives a claimed `key` up (the handler failed), so the provider's retry is handled.
     fn release<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, ()>;
+
+    /// Gives up a claim whose handler never ran (the delivery was refused before it, for
+    /// another event of its batch or a store error), putting `key` back as it was: released if
+    /// the claim was a retry, absent otherwise, so the next attempt is not taken for a retry.
+    /// Default: [`release`](Store::release).
+    fn abandon<'a>(&'a self, key: &'a str, was_retry: bool, ttl: Duration) -> StoreFuture<'a, ()> {
+        let _ = was_retry;
+        self.release(key, ttl)
+    }
 }
 
 /// A store could not be reached or answered nonsense.
@@ -70,5 +79,8 @@ impl<T: Store + ?Sized> Store for std::sync::Arc<T> {
     }
     fn release<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
         (**self).release(key, ttl)
+    }
+    fn abandon<'a>(&'a self, key: &'a str, was_retry: bool, ttl: Duration) -> StoreFuture<'a, ()> {
+        (**self).abandon(key, was_retry, ttl)
     }
 }
