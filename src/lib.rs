@@ -20,6 +20,9 @@ pub mod square;
 pub mod standard_webhooks;
 pub mod stripe;
 pub mod svix;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 pub mod twilio;
 pub mod xemelgo;
 pub mod xero;

@@ -1,0 +1,276 @@
+//! Signed requests for your handler's tests (the `test-util` feature): [`Signer`] signs a body
+//! the way each provider does, so a test is one line.
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use axum::{Router, body::Body, http::StatusCode, routing::post};
+//! use tower::ServiceExt as _;
+//! use tower_webhooks::{
+//!     Clock, WebhookSignatureLayer, stripe::Stripe,
+//!     test_util::{Provider, Signer},
+//! };
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+//! let app = Router::new()
+//!     .route("/webhooks/stripe", post(|| async { StatusCode::OK }))
+//!     .route_layer(WebhookSignatureLayer::new(Stripe::new("whsec_test").with_clock(Clock::fixed(at))));
+//! let signer = Signer::new(Provider::Stripe, "whsec_test")
+//!     .url("https://example.com/webhooks/stripe")
+//!     .at(at);
+//!
+//! let ok = app.clone().oneshot(signer.request(r#"{"id":"evt_1"}"#).map(Body::from)).await.unwrap();
+//! assert_eq!(ok.status(), StatusCode::OK);
+//! let forged = app.clone().oneshot(signer.wrongly_signed("{}").map(Body::from)).await.unwrap();
+//! assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+//! let replayed = app.oneshot(signer.stale("{}").map(Body::from)).await.unwrap();
+//! assert_eq!(replayed.status(), StatusCode::UNAUTHORIZED);
+//! # }
+//! ```
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use hmac::{Hmac, Mac};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Uri};
+
+use crate::Secret;
+
+/// The providers a [`Signer`] signs as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Provider {
+    /// `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,…` (the secret is `whsec_…`).
+    StandardWebhooks,
+    /// The same with `svix-*` headers.
+    Svix,
+    /// `Stripe-Signature: t=…,v1=…`.
+    Stripe,
+    /// `X-Hub-Signature-256: sha256=…` and `X-GitHub-Delivery`.
+    GitHub,
+    /// `X-Slack-Signature: v0=…`, `X-Slack-Request-Timestamp`.
+    Slack,
+    /// `X-Shopify-Hmac-Sha256`.
+    Shopify,
+    /// `Paddle-Signature: ts=…;h1=…`.
+    Paddle,
+    /// `Linear-Signature` (the body's `webhookTimestamp` is the body's business).
+    Linear,
+    /// `x-zm-signature: v0=…`, `x-zm-request-timestamp`.
+    Zoom,
+    /// `x-square-hmacsha256-signature` over the URL and the body.
+    Square,
+    /// `X-Twilio-Signature` over the URL and the sorted form parameters of the body.
+    Twilio,
+    /// `x-xero-signature`.
+    Xero,
+    /// `x-ia-signature`.
+    InvoiceAhoy,
+    /// `xemelgo-signature: sha256=…`.
+    Xemelgo,
+}
+
+/// Signs bodies as a [`Provider`] does. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Signer {
+    provider: Provider,
+    secret: Secret,
+    at: SystemTime,
+    url: String,
+    id: String,
+}
+
+impl Signer {
+    /// Signs as `provider` with `secret`, now, for `https://example.com/webhooks`, with the
+    /// delivery id `msg_test`.
+    pub fn new(provider: Provider, secret: impl Into<Secret>) -> Self {
+        Self {
+            provider,
+            secret: secret.into(),
+            at: SystemTime::now(),
+            url: "https://example.com/webhooks".to_owned(),
+            id: "msg_test".to_owned(),
+        }
+    }
+
+    /// Signs as of `at` (pair it with the scheme's `with_clock(Clock::fixed(at))`).
+    #[must_use]
+    pub fn at(mut self, at: SystemTime) -> Self {
+        self.at = at;
+        self
+    }
+
+    /// The URL the request goes to (its path, and for Twilio and Square what is signed).
+    #[must_use]
+    pub fn url(mut self, url: &str) -> Self {
+        self.url = url.to_owned();
+        self
+    }
+
+    /// The delivery id, for providers that send one.
+    #[must_use]
+    pub fn id(mut self, id: &str) -> Self {
+        self.id = id.to_owned();
+        self
+    }
+
+    /// A correctly signed `POST` of `body`.
+    pub fn request(&self, body: impl Into<Bytes>) -> Request<Bytes> {
+        self.build(body.into(), self.secret.expose_secret(), self.at)
+    }
+
+    /// The same, signed with another key: the verifier must refuse it.
+    pub fn wrongly_signed(&self, body: impl Into<Bytes>) -> Request<Bytes> {
+        let mut other = self.secret.expose_secret().to_vec();
+        if let Some(last) = other.last_mut() {
+            // Stays in the base64 alphabet for `whsec_` secrets.
+            *last = if *last == b'A' { b'B' } else { b'A' };
+        }
+        self.build(body.into(), &other, self.at)
+    }
+
+    /// The same, signed an hour before [`at`](Self::at): a replay that a timestamped scheme
+    /// must refuse. (For schemes that sign no timestamp it verifies.)
+    pub fn stale(&self, body: impl Into<Bytes>) -> Request<Bytes> {
+        let at = self.at - Duration::from_secs(3600);
+        self.build(body.into(), self.secret.expose_secret(), at)
+    }
+
+    /// The headers a correctly signed delivery of `body` carries.
+    pub fn headers(&self, body: &[u8]) -> HeaderMap {
+        self.sign(body, self.secret.expose_secret(), self.at)
+    }
+
+    fn build(&self, body: Bytes, secret: &[u8], at: SystemTime) -> Request<Bytes> {
+        let uri: Uri = self.url.parse().expect("a valid URL");
+        let mut request = Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))
+            .body(body)
+            .expect("a valid request");
+        if let Some(authority) = uri.authority() {
+            request
+                .headers_mut()
+                .insert(http::header::HOST, value(authority.as_str()));
+        }
+        let headers = self.sign(request.body(), secret, at);
+        request.headers_mut().extend(headers);
+        request
+    }
+
+    fn sign(&self, body: &[u8], secret: &[u8], at: SystemTime) -> HeaderMap {
+        let ts = at
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+            .to_string();
+        let id = self.id.as_str();
+        let mut headers = HeaderMap::new();
+        let mut put = |name: &'static str, text: String| {
+            headers.insert(HeaderName::from_static(name), value(&text));
+        };
+        match self.provider {
+            Provider::StandardWebhooks | Provider::Svix => {
+                let key = base64::engine::general_purpose::STANDARD
+                    .decode(secret.strip_prefix(b"whsec_").unwrap_or(secret))
+                    .unwrap_or_default();
+                let tag = hmac256(&key, &[id.as_bytes(), b".", ts.as_bytes(), b".", body]);
+                let prefix = if self.provider == Provider::Svix {
+                    "svix"
+                } else {
+                    "webhook"
+                };
+                let names: [&'static str; 3] = if prefix == "svix" {
+                    ["svix-id", "svix-timestamp", "svix-signature"]
+                } else {
+                    ["webhook-id", "webhook-timestamp", "webhook-signature"]
+                };
+                put(names[0], id.to_owned());
+                put(names[1], ts);
+                put(names[2], format!("v1,{}", b64(&tag)));
+            }
+            Provider::Stripe => {
+                let tag = hmac256(secret, &[ts.as_bytes(), b".", body]);
+                put("stripe-signature", format!("t={ts},v1={}", hex(&tag)));
+            }
+            Provider::GitHub => {
+                put(
+                    "x-hub-signature-256",
+                    format!("sha256={}", hex(&hmac256(secret, &[body]))),
+                );
+                put("x-github-delivery", id.to_owned());
+            }
+            Provider::Slack | Provider::Zoom => {
+                let tag = hmac256(secret, &[b"v0:", ts.as_bytes(), b":", body]);
+                let (signature, timestamp) = if self.provider == Provider::Slack {
+                    ("x-slack-signature", "x-slack-request-timestamp")
+                } else {
+                    ("x-zm-signature", "x-zm-request-timestamp")
+                };
+                put(signature, format!("v0={}", hex(&tag)));
+                put(timestamp, ts);
+            }
+            Provider::Shopify => {
+                put("x-shopify-hmac-sha256", b64(&hmac256(secret, &[body])));
+                put("x-shopify-webhook-id", id.to_owned());
+            }
+            Provider::Paddle => {
+                let tag = hmac256(secret, &[ts.as_bytes(), b":", body]);
+                put("paddle-signature", format!("ts={ts};h1={}", hex(&tag)));
+            }
+            Provider::Linear => {
+                put("linear-signature", hex(&hmac256(secret, &[body])));
+                put("linear-delivery", id.to_owned());
+            }
+            Provider::Square => {
+                let tag = hmac256(secret, &[self.url.as_bytes(), body]);
+                put("x-square-hmacsha256-signature", b64(&tag));
+            }
+            Provider::Twilio => {
+                let mut params: Vec<(String, String)> = form_urlencoded::parse(body)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                params.sort();
+                params.dedup();
+                let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret).expect("any key length");
+                mac.update(self.url.as_bytes());
+                for (name, value) in &params {
+                    mac.update(name.as_bytes());
+                    mac.update(value.as_bytes());
+                }
+                put("x-twilio-signature", b64(&mac.finalize().into_bytes()));
+                put(
+                    "content-type",
+                    "application/x-www-form-urlencoded".to_owned(),
+                );
+            }
+            Provider::Xero => put("x-xero-signature", b64(&hmac256(secret, &[body]))),
+            Provider::InvoiceAhoy => put("x-ia-signature", hex(&hmac256(secret, &[body]))),
+            Provider::Xemelgo => {
+                put(
+                    "xemelgo-signature",
+                    format!("sha256={}", hex(&hmac256(secret, &[body]))),
+                );
+            }
+        }
+        headers
+    }
+}
+
+fn value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).expect("signature headers are visible ASCII")
+}
+
+fn hmac256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
