@@ -64,7 +64,7 @@ impl Discord {
     /// is not hex of a 32-byte Ed25519 public key, or there is none.
     pub fn new(public_keys: impl Into<Keys>) -> Result<Self, ConfigError> {
         let keys = PublicKeys::new("discord", public_keys.into(), "hex of 32 bytes", |text| {
-            Encoding::Hex.decode(text)?.try_into().ok()
+            Encoding::Hex.decode_tag(text)?.as_slice().try_into().ok()
         })?;
         Ok(Self {
             keys,
@@ -107,8 +107,8 @@ impl SignatureScheme for Discord {
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         let text = single_value(head, &SIGNATURE_HEADER)?;
         let signature = Encoding::Hex
-            .decode(text)
-            .and_then(|bytes| Signature::from_slice(&bytes).ok())
+            .decode_tag(text)
+            .and_then(|tag| Signature::from_slice(tag.as_slice()).ok())
             .ok_or_else(|| {
                 Rejection::malformed_header(
                     SIGNATURE_HEADER,

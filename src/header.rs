@@ -7,17 +7,7 @@ use crate::Rejection;
 /// The single value of `name`. A header sent twice is ambiguous (which one did the provider
 /// mean?) and is refused rather than guessed at.
 pub(crate) fn single_value<'a>(head: &'a Parts, name: &HeaderName) -> Result<&'a [u8], Rejection> {
-    let mut values = head.headers.get_all(name).iter();
-    let value = values
-        .next()
-        .ok_or_else(|| Rejection::missing_header(name.clone()))?;
-    if values.next().is_some() {
-        return Err(Rejection::malformed_header(
-            name.clone(),
-            "sent more than once",
-        ));
-    }
-    Ok(value.as_bytes())
+    first_present(head, std::slice::from_ref(name)).map(|(_, value)| value.as_bytes())
 }
 
 /// The value of the first of `names` present in the request (each refused if repeated); a

@@ -35,11 +35,7 @@ impl Algorithm {
     /// Whether any of `tags` is the MAC of the concatenation of `message` under `key`. Each
     /// comparison is constant-time.
     pub(crate) fn matches_any(self, key: &[u8], message: &[&[u8]], tags: &[Tag]) -> bool {
-        match self {
-            Self::HmacSha256 => matches_any::<Hmac<sha2::Sha256>>(key, message, tags),
-            Self::HmacSha512 => matches_any::<Hmac<sha2::Sha512>>(key, message, tags),
-            Self::HmacSha1 => matches_any::<Hmac<sha1::Sha1>>(key, message, tags),
-        }
+        self.start(key, message).matches_any(&[], tags)
     }
 
     /// A MAC keyed with `key` that has absorbed `prefix`, to be fed the body as it arrives.
@@ -69,17 +65,6 @@ fn keyed<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[&[u8]]) -> M {
     mac
 }
 
-fn matches_any<M>(key: &[u8], message: &[&[u8]], tags: &[Tag]) -> bool
-where
-    M: Mac + hmac::digest::KeyInit + Clone,
-{
-    let mac = keyed::<M>(key, message);
-    // `verify_slice` is `subtle`'s constant-time equality underneath. Stopping at the first
-    // match only tells the timing which signature matched, not anything about the key.
-    tags.iter()
-        .any(|tag| mac.clone().verify_slice(tag.as_slice()).is_ok())
-}
-
 /// A keyed MAC partway through the signed content.
 #[derive(Clone)]
 pub(crate) enum MacState {
@@ -102,6 +87,8 @@ impl MacState {
         for part in suffix {
             self.update(part);
         }
+        // `verify_slice` is `subtle`'s constant-time equality underneath. Stopping at the first
+        // match only tells the timing which signature matched, not anything about the key.
         fn any<M: Mac + Clone>(mac: M, tags: &[Tag]) -> bool {
             tags.iter()
                 .any(|tag| mac.clone().verify_slice(tag.as_slice()).is_ok())
@@ -142,16 +129,6 @@ const INDIFFERENT: GeneralPurposeConfig =
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, INDIFFERENT);
 
 impl Encoding {
-    /// Decodes `text`; `None` when it is not in this encoding.
-    #[cfg_attr(not(feature = "ed25519"), allow(dead_code))]
-    pub(crate) fn decode(self, text: &[u8]) -> Option<Vec<u8>> {
-        match self {
-            Self::Hex => decode_hex(text),
-            Self::Base64 => base64::engine::general_purpose::STANDARD.decode(text).ok(),
-            Self::Base64Url => URL_SAFE.decode(text).ok(),
-        }
-    }
-
     /// Decodes `text` into a tag on the stack; `None` when it is not in this encoding or
     /// longer than 64 bytes.
     pub(crate) fn decode_tag(self, text: &[u8]) -> Option<Tag> {
@@ -196,15 +173,6 @@ impl Encoding {
     }
 }
 
-fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    text.chunks_exact(2)
-        .map(|pair| Some((hex_digit(pair[0])? << 4) | hex_digit(pair[1])?))
-        .collect()
-}
-
 fn hex_digit(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
@@ -236,7 +204,11 @@ mod tests {
                 "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
             ),
         ] {
-            let tag = Encoding::Hex.decode(hex.as_bytes()).unwrap();
+            let tag = Encoding::Hex
+                .decode_tag(hex.as_bytes())
+                .unwrap()
+                .as_slice()
+                .to_vec();
             assert_eq!(tag.len(), algorithm.tag_len());
             assert_eq!(algorithm.sign(b"Jefe", message), tag);
             let mut wrong = tag.clone();
@@ -255,12 +227,10 @@ mod tests {
         let tag = [0xfb, 0xff, 0x00, 0x3e];
         for encoding in [Encoding::Hex, Encoding::Base64, Encoding::Base64Url] {
             let text = encoding.encode(&tag);
-            assert_eq!(encoding.decode(text.as_bytes()).unwrap(), tag);
             assert_eq!(
                 encoding.decode_tag(text.as_bytes()).unwrap().as_slice(),
                 tag
             );
-            assert!(encoding.decode(b"!!!!").is_none());
             assert!(encoding.decode_tag(b"!!!!").is_none());
             let long = encoding.encode(&[1; 65]);
             assert!(encoding.decode_tag(long.as_bytes()).is_none());
@@ -270,13 +240,18 @@ mod tests {
                 [1; 64]
             );
         }
-        assert!(Encoding::Base64.decode_tag(b"+/8APg").is_none());
         // base64url is often sent unpadded; standard base64 never is.
-        assert_eq!(Encoding::Base64Url.decode(b"-_8APg").unwrap(), tag);
-        assert!(Encoding::Base64.decode(b"+/8APg").is_none());
+        assert_eq!(
+            Encoding::Base64Url
+                .decode_tag(b"-_8APg")
+                .unwrap()
+                .as_slice(),
+            tag
+        );
+        assert!(Encoding::Base64.decode_tag(b"+/8APg").is_none());
         assert_eq!(Encoding::Base64.encode(&tag), "+/8APg==");
         assert_eq!(Encoding::Base64Url.encode(&tag), "-_8APg==");
-        assert!(Encoding::Base64.decode(b"-_8APg==").is_none());
-        assert!(Encoding::Hex.decode(b"FBff003").is_none());
+        assert!(Encoding::Base64.decode_tag(b"-_8APg==").is_none());
+        assert!(Encoding::Hex.decode_tag(b"FBff003").is_none());
     }
 }

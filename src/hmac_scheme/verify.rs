@@ -51,19 +51,7 @@ impl HmacScheme {
         head: &'h Parts,
         prepared: &mut Prepared<'h>,
     ) -> Result<(), Rejection> {
-        let (header_name, value) = first_present(head, &self.signature_headers)?;
-        let timestamp_tag = match self.timestamp {
-            Some((Timestamp::SignatureField(tag), _)) => Some(tag),
-            _ => None,
-        };
-        let Parsed {
-            signatures,
-            timestamp: tagged_timestamp,
-        } = self
-            .format
-            .parse(value, timestamp_tag)
-            .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
-        self.decode_tags(header_name, signatures.as_slice(), &mut prepared.tags)?;
+        let (header_name, tagged_timestamp) = self.read_signatures(head, &mut prepared.tags)?;
 
         // The timestamp's text as sent (it is signed verbatim) and the header it came from.
         let timestamp_source: Option<(&HeaderName, &[u8])> = match self.timestamp {
@@ -104,6 +92,29 @@ impl HmacScheme {
             prepared.url = Some(self.url.url_of(head)?);
         }
         Ok(())
+    }
+
+    /// Reads the signature header: its tags decoded into `tags`, and the header's name and its
+    /// timestamp entry (for [`Timestamp::SignatureField`]).
+    fn read_signatures<'h>(
+        &self,
+        head: &'h Parts,
+        tags: &mut Few<Tag, MAX_SIGNATURES>,
+    ) -> Result<(&HeaderName, Option<&'h [u8]>), Rejection> {
+        let (header_name, value) = first_present(head, &self.signature_headers)?;
+        let timestamp_tag = match self.timestamp {
+            Some((Timestamp::SignatureField(tag), _)) => Some(tag),
+            _ => None,
+        };
+        let Parsed {
+            signatures,
+            timestamp,
+        } = self
+            .format
+            .parse(value, timestamp_tag)
+            .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
+        self.decode_tags(header_name, signatures.as_slice(), tags)?;
+        Ok((header_name, timestamp))
     }
 
     /// The signed content's parts, in order, with `body` in its place.
@@ -260,17 +271,7 @@ impl SignatureScheme for HmacScheme {
     /// The signature header is present once, parses and decodes; the timestamp and id headers
     /// the signed content needs are present.
     fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-        let (header_name, value) = first_present(head, &self.signature_headers)?;
-        let timestamp_tag = match self.timestamp {
-            Some((Timestamp::SignatureField(tag), _)) => Some(tag),
-            _ => None,
-        };
-        let parsed = self
-            .format
-            .parse(value, timestamp_tag)
-            .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
-        let mut tags = Few::new();
-        self.decode_tags(header_name, parsed.signatures.as_slice(), &mut tags)?;
+        self.read_signatures(head, &mut Few::new())?;
         if let Some((Timestamp::Header, _)) = self.timestamp {
             first_present(head, &self.timestamp_headers)?;
         }

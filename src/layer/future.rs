@@ -63,7 +63,6 @@ struct Pending<S> {
     // The MAC fed frame by frame, for schemes that stream; started at the second frame, since
     // a body that arrives in one frame gains nothing from it.
     stream: Option<SignedStream>,
-    stream_tried: bool,
 }
 
 impl<B, S, V> ResponseFuture<B, S, V>
@@ -97,7 +96,6 @@ where
                 inner,
                 collector: Collector::new(settings.body_limit, content_length),
                 stream: None,
-                stream_tried: false,
             }),
             deadline: None,
             body_timeout: settings.body_timeout,
@@ -170,16 +168,16 @@ where
                                     head,
                                     collector,
                                     stream,
-                                    stream_tried,
                                     ..
                                 } = pending;
+                                let was_joining = collector.is_joining();
                                 let pushed = collector.push(data).map(|appended| {
                                     if let Some(stream) = stream.as_mut() {
                                         stream.update(appended);
                                     }
                                 });
-                                if pushed.is_ok() && !*stream_tried && collector.is_joining() {
-                                    *stream_tried = true;
+                                // The second frame starts the stream with all bytes so far.
+                                if !was_joining && collector.is_joining() {
                                     *stream = this.scheme.start_stream(head);
                                     if let Some(stream) = stream.as_mut() {
                                         stream.update(collector.so_far());
@@ -244,10 +242,7 @@ where
                                     match catch_unwind(AssertUnwindSafe(|| inner.call(request))) {
                                         Ok(future) => State::Calling { future },
                                         Err(_) => {
-                                            return Poll::Ready(Ok(panicked(
-                                                this.scheme.name(),
-                                                *this.policy,
-                                            )));
+                                            return Poll::Ready(Ok(panicked(this.scheme.name())));
                                         }
                                     }
                                 }
@@ -261,7 +256,7 @@ where
                     let response = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
                         Ok(poll) => ready!(poll)?,
                         Err(_) => {
-                            return Poll::Ready(Ok(panicked(this.scheme.name(), *this.policy)));
+                            return Poll::Ready(Ok(panicked(this.scheme.name())));
                         }
                     };
                     return Poll::Ready(Ok(apply_policy(*this.policy, response)));
@@ -272,16 +267,15 @@ where
     }
 }
 
-/// An empty `500` for a handler that panicked. Its body is empty whatever the policy: the
-/// panic message may hold anything.
-fn panicked<B>(scheme: &'static str, policy: ResponsePolicy) -> Response<ResponseBody<B>> {
+/// An empty `500` for a handler that panicked. Its body is empty, whatever the policy (the
+/// panic message may hold anything), and with no cookies it satisfies every policy.
+fn panicked<B>(scheme: &'static str) -> Response<ResponseBody<B>> {
     tracing::error!(
         scheme,
         "the webhook handler panicked; answered 500 so the provider retries"
     );
     let mut response = Response::new(ResponseBody::empty());
     *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-    let _ = policy; // an empty body and no cookies already satisfy every policy
     response
 }
 
