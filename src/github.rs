@@ -30,6 +30,10 @@ use crate::{
     preset::hmac_preset,
 };
 
+/// Where GitHub says a delivery's type: the `X-GitHub-Event` header (`push`, `pull_request`, …). See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey =
+    crate::routing::EventKey::header(http::HeaderName::from_static("x-github-event"));
+
 hmac_preset!(
     /// Verifies GitHub deliveries. See the [module docs](crate::github).
     GitHub

@@ -6,6 +6,7 @@ pub mod hmac_scheme;
 pub mod idempotency;
 pub mod json_stringify;
 pub mod layer;
+pub mod routing;
 
 #[cfg(feature = "ed25519")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
@@ -34,6 +35,7 @@ pub mod extract;
 mod config_error;
 #[cfg(feature = "ed25519")]
 mod ed25519;
+mod event_split;
 mod few;
 mod header;
 mod keys;

@@ -26,6 +26,10 @@
 
 use std::time::Duration;
 
+/// Where a Linear event says its type: `type` and `action`, routed as `Issue.create`, `Comment.update`, … See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey =
+    crate::routing::EventKey::fields(&["type", "action"]);
+
 use crate::{
     ConfigError, Keys, ReplayWindow, Secret,
     hmac_scheme::{HmacScheme, Timestamp, TimestampUnit},

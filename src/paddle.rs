@@ -26,6 +26,9 @@
 
 use std::time::Duration;
 
+/// Where a Paddle Billing event says its type: `event_type` (`transaction.completed`, …). See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("event_type");
+
 use crate::{
     ConfigError, Keys, ReplayWindow, Secret,
     hmac_scheme::{HmacScheme, SignatureFormat, Timestamp, TimestampUnit},

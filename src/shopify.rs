@@ -32,6 +32,10 @@ use crate::{
     preset::hmac_preset,
 };
 
+/// Where Shopify says a delivery's type: the `X-Shopify-Topic` header (`orders/create`, …). See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey =
+    crate::routing::EventKey::header(http::HeaderName::from_static("x-shopify-topic"));
+
 hmac_preset!(
     /// Verifies Shopify deliveries. See the [module docs](crate::shopify).
     Shopify

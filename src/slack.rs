@@ -28,6 +28,9 @@
 
 use std::time::Duration;
 
+/// Where a Slack Events API request says its type: the top-level `type` (`event_callback`, `url_verification`). See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
+
 use crate::{
     ConfigError, Keys, ReplayWindow, Secret,
     hmac_scheme::{HmacScheme, SignatureFormat},

@@ -37,6 +37,9 @@ use crate::{
     preset::hmac_preset,
 };
 
+/// Where a Square event says its type: `type` (`payment.created`, …). See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
+
 hmac_preset!(
     /// Verifies Square deliveries. See the [module docs](crate::square).
     Square

@@ -28,6 +28,9 @@
 
 use std::time::Duration;
 
+/// Where a Stripe event says its type: `type` (`invoice.created`, `payment_intent.succeeded`, …). See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
+
 use crate::{
     ConfigError, Keys, ReplayWindow, Secret,
     hmac_scheme::{HmacScheme, SignatureFormat, Timestamp, TimestampUnit},

@@ -28,6 +28,9 @@
 
 use crate::{ConfigError, Keys, preset::hmac_preset, standard_webhooks::v1_builder};
 
+/// Where a Svix event says its type: `type`, as in Standard Webhooks. See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
+
 pub use crate::standard_webhooks::DEFAULT_TOLERANCE;
 
 hmac_preset!(timestamped

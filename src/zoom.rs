@@ -31,6 +31,9 @@
 
 use std::time::Duration;
 
+/// Where a Zoom event says its type: `event` (`meeting.started`, `endpoint.url_validation`, …). See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("event");
+
 use bytes::Bytes;
 use http::{Response, header, request::Parts};
 use serde::Deserialize;

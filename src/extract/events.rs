@@ -1,11 +1,9 @@
-use std::{fmt, marker::PhantomData};
-
 use axum_core::extract::FromRequestParts;
 use http::request::Parts;
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
 
 use super::{VerifiedRejection, verified_from};
-use crate::{EventLayout, Verified, idempotency::HandledEvents};
+use crate::{Verified, idempotency::HandledEvents};
 
 /// The events of a verified delivery, deserialised into `T`.
 ///
@@ -56,17 +54,7 @@ impl<T: DeserializeOwned> VerifiedEvents<T> {
     /// Deserialises the events of a verified body.
     pub fn from_verified(verified: &Verified) -> Result<Self, VerifiedRejection> {
         let body = verified.body();
-        let parsed = match verified.event_layout() {
-            EventLayout::Single => serde_json::from_slice(body).map(|event| vec![event]),
-            EventLayout::Array => serde_json::from_slice(body),
-            EventLayout::Field(field) => {
-                let mut deserializer = serde_json::Deserializer::from_slice(body);
-                EventsIn::<T>::field(field)
-                    .deserialize(&mut deserializer)
-                    .and_then(|events| deserializer.end().map(|()| events))
-            }
-        };
-        parsed
+        crate::event_split::events(body, verified.event_layout())
             .map(|events| Self {
                 events,
                 verified: verified.clone(),
@@ -121,74 +109,5 @@ impl<'a, T> IntoIterator for &'a VerifiedEvents<T> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.events.iter()
-    }
-}
-
-/// Reads the array in one named field of an object, skipping the other fields without
-/// building them.
-struct EventsIn<T> {
-    field: &'static str,
-    marker: PhantomData<T>,
-}
-
-impl<T> EventsIn<T> {
-    fn field(field: &'static str) -> Self {
-        Self {
-            field,
-            marker: PhantomData,
-        }
-    }
-}
-
-impl<'de, T: de::Deserialize<'de>> DeserializeSeed<'de> for EventsIn<T> {
-    type Value = Vec<T>;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, T: de::Deserialize<'de>> Visitor<'de> for EventsIn<T> {
-    type Value = Vec<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an object with an array field `{}`", self.field)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
-        let mut events = None;
-        while let Some(is_field) = map.next_key_seed(KeyIs(self.field))? {
-            if !is_field {
-                map.next_value::<IgnoredAny>()?;
-            } else if events.is_some() {
-                return Err(de::Error::duplicate_field(self.field));
-            } else {
-                events = Some(map.next_value()?);
-            }
-        }
-        events.ok_or_else(|| de::Error::missing_field(self.field))
-    }
-}
-
-/// Compares a map key with a name without allocating it.
-struct KeyIs(&'static str);
-
-impl<'de> DeserializeSeed<'de> for KeyIs {
-    type Value = bool;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for KeyIs {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
-        Ok(key == self.0)
     }
 }

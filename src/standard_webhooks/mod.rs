@@ -34,6 +34,9 @@
 
 use std::time::Duration;
 
+/// Where a Standard Webhooks event says its type: `type` (`invoice.paid`, …), as the specification's payload structure has it. See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
+
 use crate::{
     ConfigError, Keys, ReplayWindow,
     hmac_scheme::{Encoding, HmacScheme, HmacSchemeBuilder, KeyEncoding, SignatureFormat},

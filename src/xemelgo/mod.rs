@@ -39,3 +39,6 @@ mod scheme;
 
 pub use event::Event;
 pub use scheme::{MIN_SECRET_CHARS, SIGNATURE_HEADER, Xemelgo};
+
+/// Where a Xemelgo event says its type: `topic` (`inventory.cycle_count`, …). See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("topic");

@@ -38,3 +38,7 @@ mod scheme;
 
 pub use event::{Envelope, Event, EventCategory, EventType, TenantType};
 pub use scheme::{SIGNATURE_HEADER, Xero};
+
+/// Where a Xero event says its type: `eventCategory` and `eventType`, routed as `INVOICE.UPDATE`, `CONTACT.CREATE`, … See [`routing`](crate::routing).
+pub const EVENT_KEY: crate::routing::EventKey =
+    crate::routing::EventKey::fields(&["eventCategory", "eventType"]);

@@ -1,0 +1,292 @@
+//! Typed routing: each event of a verified delivery goes to the handler for its type.
+//!
+//! An [`EventRouter`] maps event types (`invoice.created`, Xero's `INVOICE.UPDATE`) to async
+//! functions that take the event as a typed payload. It is a tower `Service`, so it is the
+//! route's handler behind a [`WebhookSignatureLayer`](crate::WebhookSignatureLayer):
+//!
+//! ```
+//! use axum::{Router, routing::post_service};
+//! use tower_webhooks::{
+//!     WebhookSignatureLayer,
+//!     routing::{EventRouter, Unhandled},
+//!     xero::{self, Xero},
+//! };
+//!
+//! async fn invoice_updated(event: xero::Event) -> Result<(), std::io::Error> {
+//!     println!("fetch {}", event.resource_url);
+//!     Ok(())
+//! }
+//!
+//! let events = EventRouter::new(xero::EVENT_KEY)
+//!     .on("INVOICE.UPDATE", invoice_updated)
+//!     .on("CONTACT.CREATE", |event: xero::Event| async move {
+//!         println!("new contact {}", event.resource_id);
+//!     })
+//!     .unhandled(Unhandled::Accept);
+//!
+//! let app: Router = Router::new().route(
+//!     "/webhooks/xero",
+//!     post_service(events).layer(WebhookSignatureLayer::new(Xero::new("key"))),
+//! );
+//! ```
+//!
+//! A delivery is handled as a whole, in order:
+//!
+//! 1. Every event is read first: where each says its type ([`EventKey`]), whether a handler
+//!    takes it, whether it parses as that handler's payload. A batch with one bad event runs
+//!    no handler and is answered `400`; one with an event nobody handles, under
+//!    [`Unhandled::Reject`], is answered `422`.
+//! 2. Then the handlers run one after another, in delivery order (Xero's sequence order). The
+//!    first that fails stops the delivery, which is answered `500` so the provider retries
+//!    it: handlers must tolerate seeing the events before it again, or sit behind an
+//!    [`IdempotencyLayer`](crate::idempotency::IdempotencyLayer).
+//! 3. All handled: `200` with an empty body.
+//!
+//! Behind an `IdempotencyLayer`, events of a batch that were handled before are skipped.
+//! Every failure is logged with `tracing`, with the event's index and type.
+
+mod error;
+mod handler;
+mod key;
+
+use std::{
+    collections::HashMap,
+    convert::Infallible,
+    fmt,
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+};
+
+use http::{HeaderMap, Request, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use tower_service::Service;
+
+pub use error::{BoxError, DispatchError, DispatchErrorKind};
+pub use handler::HandlerOutput;
+pub use key::EventKey;
+
+use crate::{Verified, idempotency::HandledEvents};
+use handler::{Erased, HandlerFuture, Typed};
+
+/// What becomes of an event whose type no handler takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unhandled {
+    /// Accept it (the delivery can still succeed) and log its type at `info`. For providers
+    /// that send every type to every endpoint. The default.
+    Accept,
+    /// Fail the delivery with `422` before any handler runs, so the provider keeps it and
+    /// retries: for endpoints that must not lose an event they do not handle yet.
+    Reject,
+}
+
+/// Sends each event of a verified delivery to the handler for its type. See the
+/// [module docs](self).
+#[derive(Clone)]
+#[must_use]
+pub struct EventRouter {
+    key: EventKey,
+    routes: Arc<HashMap<Box<str>, Arc<dyn Erased>>>,
+    unhandled: Unhandled,
+}
+
+impl EventRouter {
+    /// A router with no handlers, reading each event's type where `key` says, accepting
+    /// types nobody handles.
+    pub fn new(key: EventKey) -> Self {
+        Self {
+            key,
+            routes: Arc::default(),
+            unhandled: Unhandled::Accept,
+        }
+    }
+
+    /// Sends events of `event_type` to `handler`, which takes the event deserialised as `T`.
+    ///
+    /// # Panics
+    ///
+    /// If `event_type` already has a handler: two handlers for one type is a mistake to
+    /// catch at start-up, as axum does for overlapping routes.
+    pub fn on<T, F, Fut>(mut self, event_type: &str, handler: F) -> Self
+    where
+        T: DeserializeOwned + 'static,
+        F: Fn(T) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output: HandlerOutput> + Send + 'static,
+    {
+        let routes = Arc::make_mut(&mut self.routes);
+        assert!(
+            !routes.contains_key(event_type),
+            "`EventRouter::on`: the event type `{event_type}` already has a handler"
+        );
+        routes.insert(event_type.into(), Arc::new(Typed::new(handler)));
+        self
+    }
+
+    /// What becomes of events no handler takes.
+    pub fn unhandled(mut self, unhandled: Unhandled) -> Self {
+        self.unhandled = unhandled;
+        self
+    }
+
+    /// Handles the events of `request`, which a
+    /// [`WebhookSignatureLayer`](crate::WebhookSignatureLayer) verified. For calling the
+    /// router from a handler of your own; as a `Service` it does this itself.
+    ///
+    /// The future owns what it needs: `request` need not outlive it.
+    pub fn dispatch<B>(
+        &self,
+        request: &Request<B>,
+    ) -> impl Future<Output = Result<Dispatched, DispatchError>> + Send + 'static {
+        let planned = self.plan(request);
+        async move {
+            let (jobs, mut outcome) = planned?;
+            for job in jobs {
+                if let Err(source) = job.running.await {
+                    let error = DispatchError::new(DispatchErrorKind::HandlerFailed)
+                        .at(job.index, Some(&job.event_type))
+                        .because(source);
+                    tracing::error!(%error, "webhook event handler failed: the delivery fails");
+                    return Err(error);
+                }
+                outcome.handled += 1;
+            }
+            Ok(outcome)
+        }
+    }
+
+    /// Reads every event, finds its handler and parses its payload, before any handler runs.
+    fn plan<B>(&self, request: &Request<B>) -> Result<(Vec<Job>, Dispatched), DispatchError> {
+        let Some(verified) = request.extensions().get::<Verified>() else {
+            tracing::error!(
+                "`EventRouter` on a route without `WebhookSignatureLayer`: add the layer in \
+                 front of it"
+            );
+            return Err(DispatchError::new(DispatchErrorKind::MissingLayer));
+        };
+        let handled_before = request.extensions().get::<HandledEvents>();
+        let headers: &HeaderMap = request.headers();
+        let scheme = verified.scheme();
+        let events: Vec<&RawValue> =
+            crate::event_split::events(verified.body(), verified.event_layout()).map_err(
+                |source| {
+                    invalid(
+                        scheme,
+                        DispatchError::new(DispatchErrorKind::InvalidEvent).because(source),
+                    )
+                },
+            )?;
+
+        let mut jobs = Vec::with_capacity(events.len());
+        let mut outcome = Dispatched::default();
+        for (index, event) in events.into_iter().enumerate() {
+            if handled_before.is_some_and(|handled| handled.contains(index)) {
+                outcome.skipped += 1;
+                continue;
+            }
+            let Some(event_type) = self.key.read(event, headers) else {
+                let error = DispatchError::new(DispatchErrorKind::InvalidEvent)
+                    .at(index, None)
+                    .because(format!(
+                        "the event does not say its type where {:?} reads it",
+                        self.key
+                    ));
+                return Err(invalid(scheme, error));
+            };
+            let Some(handler) = self.routes.get(&*event_type) else {
+                match self.unhandled {
+                    Unhandled::Accept => {
+                        tracing::info!(
+                            scheme,
+                            index,
+                            event_type = &*event_type,
+                            "no handler for this event type: accepted"
+                        );
+                        outcome.unhandled += 1;
+                        continue;
+                    }
+                    Unhandled::Reject => {
+                        let error = DispatchError::new(DispatchErrorKind::Unhandled)
+                            .at(index, Some(&event_type));
+                        return Err(invalid(scheme, error));
+                    }
+                }
+            };
+            let running = handler.call(event).map_err(|source| {
+                invalid(
+                    scheme,
+                    DispatchError::new(DispatchErrorKind::InvalidEvent)
+                        .at(index, Some(&event_type))
+                        .because(source),
+                )
+            })?;
+            jobs.push(Job {
+                index,
+                event_type: event_type.into_owned(),
+                running,
+            });
+        }
+        Ok((jobs, outcome))
+    }
+}
+
+fn invalid(scheme: &'static str, error: DispatchError) -> DispatchError {
+    tracing::warn!(scheme, %error, "webhook delivery refused before any handler ran");
+    error
+}
+
+struct Job {
+    index: usize,
+    event_type: String,
+    running: HandlerFuture,
+}
+
+impl fmt::Debug for EventRouter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut types: Vec<&str> = self.routes.keys().map(|t| &**t).collect();
+        types.sort_unstable();
+        f.debug_struct("EventRouter")
+            .field("key", &self.key)
+            .field("types", &types)
+            .field("unhandled", &self.unhandled)
+            .finish()
+    }
+}
+
+/// What [`EventRouter::dispatch`] did with a delivery it handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Dispatched {
+    /// Events whose handler ran and succeeded.
+    pub handled: usize,
+    /// Events no handler takes, accepted under [`Unhandled::Accept`].
+    pub unhandled: usize,
+    /// Events an [`IdempotencyLayer`](crate::idempotency::IdempotencyLayer) found handled
+    /// before, which no handler saw this time.
+    pub skipped: usize,
+}
+
+impl<B> Service<Request<B>> for EventRouter {
+    type Response = Response<String>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<String>, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let dispatching = self.dispatch(&request);
+        Box::pin(async move {
+            let status = match dispatching.await {
+                Ok(_) => StatusCode::OK,
+                Err(error) => error.status(),
+            };
+            let mut response = Response::new(String::new());
+            *response.status_mut() = status;
+            Ok(response)
+        })
+    }
+}
