@@ -196,6 +196,31 @@ impl Rejection {
             | RejectionKind::StaleTimestamp => StatusCode::UNAUTHORIZED,
         }
     }
+
+    /// The gRPC status code it answers a gRPC request with (`content-type: application/grpc`),
+    /// where a gRPC client expects a status in `grpc-status` rather than an HTTP status:
+    /// `16` (`UNAUTHENTICATED`) for a signature that does not verify, `8`
+    /// (`RESOURCE_EXHAUSTED`) for a body over the limit, `4` (`DEADLINE_EXCEEDED`) for a body
+    /// too slow to arrive, `3` (`INVALID_ARGUMENT`) for one that cannot be read.
+    ///
+    /// ```
+    /// use tower_webhooks::Rejection;
+    ///
+    /// assert_eq!(Rejection::signature_mismatch().grpc_status(), 16);
+    /// ```
+    #[must_use]
+    pub fn grpc_status(&self) -> u8 {
+        match self.kind {
+            RejectionKind::BodyTooLarge => 8,
+            RejectionKind::BodyUnreadable => 3,
+            RejectionKind::BodyTimeout => 4,
+            RejectionKind::MissingHeader
+            | RejectionKind::MalformedHeader
+            | RejectionKind::SignatureMismatch
+            | RejectionKind::UnverifiableBody
+            | RejectionKind::StaleTimestamp => 16,
+        }
+    }
 }
 
 impl fmt::Display for Rejection {

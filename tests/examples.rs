@@ -176,3 +176,88 @@ async fn the_demo_shows_intent_to_receive_and_an_accepted_batch() {
         "{stdout}"
     );
 }
+
+/// Sends `request` over HTTP/1.1 to the server at `url`; the status and the body.
+async fn post_http1(
+    url: &str,
+    request: http::Request<bytes::Bytes>,
+) -> (http::StatusCode, bytes::Bytes) {
+    use http_body_util::{BodyExt as _, Full};
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<bytes::Bytes>>();
+    let (mut head, body) = request.into_parts();
+    head.uri = url.parse().unwrap();
+    let response = client
+        .request(http::Request::from_parts(head, Full::new(body)))
+        .await
+        .unwrap();
+    assert_eq!(response.version(), http::Version::HTTP_11);
+    let status = response.status();
+    (
+        status,
+        response.into_body().collect().await.unwrap().to_bytes(),
+    )
+}
+
+#[tokio::test]
+async fn the_tonic_example_serves_grpc_health_and_verified_webhooks_on_one_port() {
+    use tonic_health::pb::{
+        HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus,
+        health_client::HealthClient,
+    };
+    use tower_webhooks::test_util::{Provider, Signer};
+
+    let key = "tonic-example-xero-key";
+    let (_server, url) = start("tonic", &[("XERO_WEBHOOK_KEY", key)]).await;
+    let origin = url.strip_suffix("/webhooks/xero").unwrap().to_owned();
+
+    // A gRPC health check, over HTTP/2, goes through untouched.
+    let channel = tonic::transport::Channel::from_shared(origin)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = HealthClient::new(channel.clone());
+    let check = || HealthCheckRequest {
+        service: String::new(),
+    };
+    let answer = health.check(check()).await.unwrap().into_inner();
+    assert_eq!(answer.status, ServingStatus::Serving as i32);
+
+    // A signed Xero batch, over HTTP/1.1 to the same port, is verified and accepted.
+    let signer = Signer::new(Provider::Xero, key).url(&url);
+    let batch = r#"{"events":[{"resourceUrl":"https://api.xero.com/api.xro/2.0/Invoices/1","resourceId":"1","eventDateUtc":"2026-11-25T10:00:00.000","eventType":"UPDATE","eventCategory":"INVOICE","tenantId":"t1","tenantType":"ORGANISATION"}],"firstEventSequence":1,"lastEventSequence":1,"entropy":"S0m3r4Nd0mt3xt"}"#;
+    let (status, body) = post_http1(&url, signer.request(batch)).await;
+    assert_eq!((status.as_u16(), body.len()), (200, 0));
+    let (status, body) = post_http1(&url, signer.wrongly_signed(batch)).await;
+    assert_eq!((status.as_u16(), body.len()), (401, 0));
+
+    // A gRPC call that lands on the webhook route unsigned gets a gRPC status, not a bare 401:
+    // a trailers-only 200 with `grpc-status: 16`.
+    let raw = http::Request::post(url.as_str())
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(tonic::body::Body::default())
+        .unwrap();
+    let answer = tower::ServiceExt::oneshot(channel.clone(), raw)
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), http::StatusCode::OK);
+    assert_eq!(answer.headers()["grpc-status"], "16");
+    assert_eq!(answer.headers()["content-type"], "application/grpc");
+    // Which tonic's own client reads as `UNAUTHENTICATED`.
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready().await.unwrap();
+    let refused: Result<tonic::Response<HealthCheckResponse>, tonic::Status> = grpc
+        .unary(
+            tonic::Request::new(check()),
+            http::uri::PathAndQuery::from_static("/webhooks/xero"),
+            tonic_prost::ProstCodec::default(),
+        )
+        .await;
+    assert_eq!(refused.unwrap_err().code(), tonic::Code::Unauthenticated);
+
+    // And the gRPC service is still there.
+    let answer = health.check(check()).await.unwrap().into_inner();
+    assert_eq!(answer.status, ServingStatus::Serving as i32);
+}

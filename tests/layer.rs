@@ -302,3 +302,40 @@ fn the_service_meets_the_bounds_of_router_layer() {
         .route("/", post(|| async {}))
         .layer(WebhookSignatureLayer::new(Xero::new("k")));
 }
+
+#[tokio::test]
+async fn grpc_requests_get_their_rejection_as_a_grpc_status() {
+    use tower::ServiceExt as _;
+    use tower_webhooks::test_util::{Provider as Kit, Signer};
+
+    let app = Router::new()
+        .route("/hook", post(|| async { StatusCode::OK }))
+        .route_layer(WebhookSignatureLayer::new(Xero::new("grpc-key")).body_limit(64));
+    let signer = Signer::new(Kit::Xero, "grpc-key").url("https://example.com/hook");
+    let grpc = |request: Request<Bytes>| {
+        let mut request = request.map(Body::from);
+        request.headers_mut().insert(
+            header::CONTENT_TYPE,
+            "application/grpc+proto".parse().unwrap(),
+        );
+        request
+    };
+    for (request, code) in [
+        (signer.wrongly_signed("{}"), "16"),
+        (signer.request(vec![b' '; 65]), "8"),
+    ] {
+        let response = app.clone().oneshot(grpc(request)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["grpc-status"], code);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/grpc");
+        assert!(response.headers().contains_key("grpc-message"));
+        assert!(response.extensions().get::<Rejection>().is_some());
+    }
+    // Anything else keeps its HTTP status.
+    let plain = app
+        .oneshot(signer.wrongly_signed("{}").map(Body::from))
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), StatusCode::UNAUTHORIZED);
+    assert!(!plain.headers().contains_key("grpc-status"));
+}

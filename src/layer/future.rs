@@ -41,6 +41,8 @@ pin_project! {
         body_timeout: Option<Duration>,
         scheme: Arc<V>,
         policy: ResponsePolicy,
+        // A gRPC client reads `grpc-status`, not the HTTP status: rejections say it there.
+        grpc: bool,
     }
 }
 
@@ -76,6 +78,7 @@ where
     {
         let (head, body) = request.into_parts();
         let content_length = declared_length(&head);
+        let grpc = is_grpc(&head);
         // A declared length over the limit, or a head that cannot be verified, is refused
         // before a byte of the body is read.
         let state = match content_length {
@@ -101,8 +104,16 @@ where
             body_timeout: settings.body_timeout,
             scheme,
             policy: settings.policy,
+            grpc,
         }
     }
+}
+
+/// `application/grpc`, `application/grpc+proto`, `application/grpc-web`, … (gRPC's spec).
+fn is_grpc(head: &Parts) -> bool {
+    head.headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/grpc"))
 }
 
 fn declared_length(head: &Parts) -> Option<u64> {
@@ -129,7 +140,7 @@ where
             let next = match this.state.as_mut().project() {
                 StateProj::Rejecting { rejection } => {
                     let rejection = rejection.take().expect("polled after completion");
-                    return Poll::Ready(Ok(reject(this.scheme.name(), rejection)));
+                    return Poll::Ready(Ok(reject(this.scheme.name(), rejection, *this.grpc)));
                 }
                 StateProj::Answering { response } => {
                     let response = response.take().expect("polled after completion");
@@ -279,8 +290,10 @@ fn panicked<B>(scheme: &'static str) -> Response<ResponseBody<B>> {
     response
 }
 
-/// An empty response with the rejection's status, the rejection in its extensions.
-fn reject<B>(scheme: &'static str, rejection: Rejection) -> Response<ResponseBody<B>> {
+/// An empty response with the rejection's status, the rejection in its extensions; for a gRPC
+/// request a trailers-only `200` that carries the status in `grpc-status`, as gRPC servers
+/// answer.
+fn reject<B>(scheme: &'static str, rejection: Rejection, grpc: bool) -> Response<ResponseBody<B>> {
     tracing::warn!(
         scheme,
         status = rejection.status().as_u16(),
@@ -291,7 +304,21 @@ fn reject<B>(scheme: &'static str, rejection: Rejection) -> Response<ResponseBod
         "webhook delivery rejected"
     );
     let mut response = Response::new(ResponseBody::empty());
-    *response.status_mut() = rejection.status();
+    if grpc {
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/grpc"),
+        );
+        headers.insert("grpc-status", u16::from(rejection.grpc_status()).into());
+        // `grpc-message` is percent-encoded; the reason phrases need only their spaces done.
+        let message = rejection.status().canonical_reason().unwrap_or("rejected");
+        if let Ok(message) = http::HeaderValue::from_str(&message.replace(' ', "%20")) {
+            headers.insert("grpc-message", message);
+        }
+    } else {
+        *response.status_mut() = rejection.status();
+    }
     if rejection.kind() == RejectionKind::BodyTimeout {
         // The rest of the body may still be on its way: do not keep reading it.
         response
