@@ -6,18 +6,17 @@
 //! use axum::{Router, body::Body, http::StatusCode, routing::post};
 //! use tower::ServiceExt as _;
 //! use tower_webhooks::{
-//!     Clock, WebhookSignatureLayer, stripe::Stripe,
+//!     WebhookSignatureLayer, stripe::Stripe,
 //!     test_util::{Provider, Signer},
 //! };
 //!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
-//! let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-//! let app = Router::new()
-//!     .route("/webhooks/stripe", post(|| async { StatusCode::OK }))
-//!     .route_layer(WebhookSignatureLayer::new(Stripe::new("whsec_test").with_clock(Clock::fixed(at))));
 //! let signer = Signer::new(Provider::Stripe, "whsec_test")
 //!     .url("https://example.com/webhooks/stripe")
-//!     .at(at);
+//!     .at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+//! let app = Router::new()
+//!     .route("/webhooks/stripe", post(|| async { StatusCode::OK }))
+//!     .route_layer(WebhookSignatureLayer::new(Stripe::new("whsec_test").with_clock(signer.clock())));
 //!
 //! let ok = app.clone().oneshot(signer.request(r#"{"id":"evt_1"}"#).map(Body::from)).await.unwrap();
 //! assert_eq!(ok.status(), StatusCode::OK);
@@ -69,6 +68,16 @@ pub enum Provider {
     InvoiceAhoy,
     /// `xemelgo-signature: sha256=…`.
     Xemelgo,
+    /// Discord interactions: `X-Signature-Ed25519` over `{timestamp}{body}`. The secret is the
+    /// application's Ed25519 private key seed in hex (64 digits); the verifier takes
+    /// [`Signer::public_key`].
+    #[cfg(feature = "ed25519")]
+    Discord,
+    /// Standard Webhooks `v1a` (Ed25519): `webhook-signature: v1a,…`. The secret is `whsk_` +
+    /// base64 of the 32-byte seed (or of the 64-byte seed and public key); the verifier takes
+    /// [`Signer::public_key`].
+    #[cfg(feature = "ed25519")]
+    StandardWebhooksV1a,
 }
 
 /// Signs bodies as a [`Provider`] does. See the [module docs](self).
@@ -94,7 +103,7 @@ impl Signer {
         }
     }
 
-    /// Signs as of `at` (pair it with the scheme's `with_clock(Clock::fixed(at))`).
+    /// Signs as of `at` (give the scheme under test [`clock`](Self::clock)).
     #[must_use]
     pub fn at(mut self, at: SystemTime) -> Self {
         self.at = at;
@@ -124,8 +133,9 @@ impl Signer {
     pub fn wrongly_signed(&self, body: impl Into<Bytes>) -> Request<Bytes> {
         let mut other = self.secret.expose_secret().to_vec();
         if let Some(last) = other.last_mut() {
-            // Stays in the base64 alphabet for `whsec_` secrets.
-            *last = if *last == b'A' { b'B' } else { b'A' };
+            // A digit stays in the base64 and hex alphabets, and unlike a letter cannot be the
+            // same digit in another case, which a hex decoder would read as the same key.
+            *last = if *last == b'0' { b'1' } else { b'0' };
         }
         self.build(body.into(), &other, self.at)
     }
@@ -137,9 +147,41 @@ impl Signer {
         self.build(body.into(), self.secret.expose_secret(), at)
     }
 
+    /// The same delivery again, byte for byte, as a provider retries it: what an
+    /// [`IdempotencyLayer`](crate::idempotency::IdempotencyLayer) must recognise. (It is
+    /// [`request`](Self::request) by another name, so a test says what it means.)
+    pub fn replayed(&self, body: impl Into<Bytes>) -> Request<Bytes> {
+        self.request(body)
+    }
+
+    /// A clock stopped at [`at`](Self::at), for the scheme under test: `with_clock(signer.clock())`.
+    #[must_use]
+    pub fn clock(&self) -> crate::Clock {
+        crate::Clock::fixed(self.at)
+    }
+
     /// The headers a correctly signed delivery of `body` carries.
     pub fn headers(&self, body: &[u8]) -> HeaderMap {
         self.sign(body, self.secret.expose_secret(), self.at)
+    }
+
+    /// For an Ed25519 provider, the public key its verifier takes, in the verifier's format
+    /// (`whpk_…` for Standard Webhooks `v1a`, hex for Discord); `None` for the HMAC providers,
+    /// whose verifier takes the secret itself.
+    #[must_use]
+    pub fn public_key(&self) -> Option<String> {
+        #[cfg(feature = "ed25519")]
+        {
+            let public = signing_key(self.secret.expose_secret())
+                .verifying_key()
+                .to_bytes();
+            match self.provider {
+                Provider::Discord => return Some(hex(&public)),
+                Provider::StandardWebhooksV1a => return Some(format!("whpk_{}", b64(&public))),
+                _ => {}
+            }
+        }
+        None
     }
 
     fn build(&self, body: Bytes, secret: &[u8], at: SystemTime) -> Request<Bytes> {
@@ -250,9 +292,62 @@ impl Signer {
                     format!("sha256={}", hex(&hmac256(secret, &[body]))),
                 );
             }
+            #[cfg(feature = "ed25519")]
+            Provider::Discord => {
+                let message = [ts.as_bytes(), body].concat();
+                put("x-signature-ed25519", hex(&ed25519(secret, &message)));
+                put("x-signature-timestamp", ts);
+            }
+            #[cfg(feature = "ed25519")]
+            Provider::StandardWebhooksV1a => {
+                let message = [id.as_bytes(), b".", ts.as_bytes(), b".", body].concat();
+                put("webhook-id", id.to_owned());
+                put("webhook-timestamp", ts);
+                put(
+                    "webhook-signature",
+                    format!("v1a,{}", b64(&ed25519(secret, &message))),
+                );
+            }
         }
         headers
     }
+}
+
+/// The signing key a secret names: a hex seed (Discord) or `whsk_` + base64 (Standard
+/// Webhooks). A secret that is neither, as a wrongly signed request's altered one may be, still
+/// names a key, derived from its bytes, so it signs, wrongly.
+#[cfg(feature = "ed25519")]
+fn signing_key(secret: &[u8]) -> ed25519_dalek::SigningKey {
+    use sha2::Digest as _;
+    let text = secret.strip_prefix(b"whsk_").unwrap_or(secret);
+    let decoded = if secret.starts_with(b"whsk_") {
+        base64::engine::general_purpose::STANDARD.decode(text).ok()
+    } else {
+        unhex(text)
+    };
+    let seed: [u8; 32] = match decoded {
+        Some(bytes) if bytes.len() == 32 || bytes.len() == 64 => {
+            bytes[..32].try_into().expect("32 bytes")
+        }
+        _ => sha2::Sha256::digest(secret).into(),
+    };
+    ed25519_dalek::SigningKey::from_bytes(&seed)
+}
+
+#[cfg(feature = "ed25519")]
+fn ed25519(secret: &[u8], message: &[u8]) -> Vec<u8> {
+    use ed25519_dalek::Signer as _;
+    signing_key(secret).sign(message).to_bytes().to_vec()
+}
+
+#[cfg(feature = "ed25519")]
+fn unhex(text: &[u8]) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    text.chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
 }
 
 fn value(text: &str) -> HeaderValue {
