@@ -80,6 +80,8 @@ async fn an_oversize_streamed_body_is_413_and_is_not_read_whole() {
     let reply = send(app, request).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(reply.body.is_empty());
+    // The unread rest must not be taken for the next request on the connection.
+    assert_eq!(reply.headers[header::CONNECTION], "close");
     assert_eq!(seen.calls(), 0);
     let read = produced.load(Ordering::SeqCst);
     assert!(
@@ -102,6 +104,7 @@ async fn a_declared_length_over_the_limit_is_413_before_any_byte_is_read() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.headers[header::CONNECTION], "close");
     assert_eq!(produced.load(Ordering::SeqCst), 0);
 }
 

@@ -319,8 +319,12 @@ fn reject<B>(scheme: &'static str, rejection: Rejection, grpc: bool) -> Response
     } else {
         *response.status_mut() = rejection.status();
     }
-    if rejection.kind() == RejectionKind::BodyTimeout {
-        // The rest of the body may still be on its way: do not keep reading it.
+    if matches!(
+        rejection.kind(),
+        RejectionKind::BodyTimeout | RejectionKind::BodyTooLarge
+    ) {
+        // The rest of the body may still be on its way, and is not read: the client must not
+        // send its next request on this connection.
         response
             .headers_mut()
             .insert(header::CONNECTION, http::HeaderValue::from_static("close"));

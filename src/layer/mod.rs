@@ -8,7 +8,8 @@
 //!    anything; then reads the body frame
 //!    by frame and answers `413` as soon as it passes the limit (default
 //!    [`DEFAULT_BODY_LIMIT`], 1 MiB), without reading the rest, and `408` when it has not all
-//!    arrived within [`DEFAULT_BODY_TIMEOUT`] (10 s);
+//!    arrived within [`DEFAULT_BODY_TIMEOUT`] (10 s); both with `Connection: close`, since the
+//!    unread rest of the body must not be taken for the next request;
 //! 2. feeds the scheme's MAC frame by frame as a body of several frames arrives, for schemes
 //!    that stream ([`SignatureScheme::start_stream`](crate::SignatureScheme::start_stream): the
 //!    built-in HMAC schemes), so the body is hashed once, while still in cache; then hands the
@@ -22,7 +23,9 @@
 //!    panics gives an empty `500`, logged, and the server keeps serving.
 //!
 //! Failures are responses, not errors, so the layer drops into `Router::layer` and
-//! `Router::route_layer` as it is. Each rejection is logged with `tracing` and rides in the
+//! `Router::route_layer` as it is. A gRPC request (`content-type: application/grpc…`) gets
+//! its rejection as gRPC clients read one: `200` with `grpc-status` (`16`, `UNAUTHENTICATED`,
+//! for a bad signature; see [`Rejection::grpc_status`](crate::Rejection::grpc_status)). Each rejection is logged with `tracing` and rides in the
 //! response's extensions as a [`Rejection`](crate::Rejection).
 //!
 //! ```

@@ -1,0 +1,230 @@
+//! `check` and `itr`: deliveries a provider would send, and what each answer must be.
+
+use std::{
+    io::Write as _,
+    time::{Duration, SystemTime},
+};
+
+use bytes::Bytes;
+use http::{Request, StatusCode, Uri, header};
+
+use crate::{
+    client::{Answer, Sender, Unreachable},
+    providers::{Name, an_hour_before, xero_batch},
+};
+
+/// One delivery and the answer it must get.
+pub(crate) struct Case {
+    pub(crate) name: String,
+    pub(crate) request: Request<Bytes>,
+    pub(crate) expect: Expect,
+    /// Send the first case's request again, byte for byte, instead of `request`.
+    pub(crate) resend: bool,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Expect {
+    /// A `2xx` (exactly `200` where the provider says so).
+    Accepted { exactly_200: bool },
+    /// This status.
+    Refused(StatusCode),
+    /// Not sent, for this reason.
+    Skipped(&'static str),
+}
+
+/// What every answer must also satisfy.
+#[derive(Clone, Copy)]
+pub(crate) struct Rules {
+    pub(crate) empty_body: bool,
+    pub(crate) deadline: Duration,
+}
+
+impl Rules {
+    pub(crate) fn for_provider(provider: Name) -> Self {
+        Self {
+            empty_body: provider.wants_empty_answers(),
+            // Xero: "responds within 5 seconds"; the others give up after about 10 to 30.
+            deadline: Duration::from_secs(if provider == Name::Xero { 5 } else { 10 }),
+        }
+    }
+}
+
+/// `check`: good, wrong key, stale, oversize, duplicate.
+pub(crate) fn check_cases(provider: Name, secret: &str, url: &str, body_limit: usize) -> Vec<Case> {
+    let now = SystemTime::now();
+    let signer = |at: SystemTime, id: &str| provider.signer(secret, url, at).id(id);
+    let good = signer(now, "msg_check_good").request(provider.sample(now));
+    let exactly_200 = provider == Name::Xero;
+    let mut cases = vec![
+        Case {
+            name: "good".into(),
+            request: good,
+            expect: Expect::Accepted { exactly_200 },
+            resend: false,
+        },
+        Case {
+            name: "wrong key".into(),
+            request: signer(now, "msg_check_wrong_key").wrongly_signed(provider.sample(now)),
+            expect: Expect::Refused(StatusCode::UNAUTHORIZED),
+            resend: false,
+        },
+    ];
+    let then = an_hour_before(now);
+    cases.push(Case {
+        name: "stale".into(),
+        request: signer(then, "msg_check_stale").request(provider.sample(then)),
+        expect: if provider.timestamped() {
+            Expect::Refused(StatusCode::UNAUTHORIZED)
+        } else {
+            Expect::Skipped("the provider signs no timestamp, so a delivery of any age verifies")
+        },
+        resend: false,
+    });
+    let mut oversize = provider.sample(now).into_bytes();
+    oversize.resize(body_limit + 1, b' ');
+    cases.push(Case {
+        name: "oversize".into(),
+        request: signer(now, "msg_check_oversize").request(oversize),
+        expect: Expect::Refused(StatusCode::PAYLOAD_TOO_LARGE),
+        resend: false,
+    });
+    cases.push(Case {
+        name: "duplicate".into(),
+        request: Request::new(Bytes::new()),
+        expect: Expect::Accepted { exactly_200 },
+        resend: true,
+    });
+    cases
+}
+
+/// `itr`: Xero's "Intent to receive" series, empty batches signed correctly and wrongly in
+/// turn, each with its own entropy.
+pub(crate) fn itr_cases(key: &str, url: &str, rounds: usize) -> Vec<Case> {
+    let now = SystemTime::now();
+    let signer = Name::Xero.signer(key, url, now);
+    (0..rounds * 2)
+        .map(|n| {
+            let body = xero_batch("[]", &format!("ITR{n}{:?}", now));
+            let good = n % 2 == 0;
+            Case {
+                name: format!(
+                    "intent to receive {} ({} signed)",
+                    n + 1,
+                    if good { "correctly" } else { "wrongly" }
+                ),
+                request: if good {
+                    signer.request(body)
+                } else {
+                    signer.wrongly_signed(body)
+                },
+                expect: if good {
+                    Expect::Accepted { exactly_200: true }
+                } else {
+                    Expect::Refused(StatusCode::UNAUTHORIZED)
+                },
+                resend: false,
+            }
+        })
+        .collect()
+}
+
+/// Sends each case in order, printing a line per case; the names of the cases that failed.
+pub(crate) async fn run(
+    url: &Uri,
+    cases: Vec<Case>,
+    rules: Rules,
+) -> Result<Vec<String>, Unreachable> {
+    let sender = Sender::new();
+    let total = cases.len();
+    let mut failed = Vec::new();
+    let mut first: Option<Request<Bytes>> = None;
+    for (n, case) in cases.into_iter().enumerate() {
+        if let Expect::Skipped(reason) = case.expect {
+            eprintln!("[{}/{total}] {} ... skipped", n + 1, case.name);
+            println!("skip  {}: {reason}", case.name);
+            continue;
+        }
+        eprint!("[{}/{total}] {} ... ", n + 1, case.name);
+        let _ = std::io::stderr().flush();
+        let request = match (case.resend, &first) {
+            (true, Some(earlier)) => copy(earlier),
+            _ => case.request,
+        };
+        if first.is_none() {
+            first = Some(copy(&request));
+        }
+        let answer = sender
+            .send(url, request)
+            .await
+            .inspect_err(|_| eprintln!())?;
+        eprintln!("{}", answer.status);
+        let problems = judge(&answer, case.expect, rules);
+        if problems.is_empty() {
+            println!(
+                "pass  {}: {} in {} ms",
+                case.name,
+                answer.status,
+                answer.elapsed.as_millis()
+            );
+        } else {
+            println!("FAIL  {}: {}", case.name, problems.join("; "));
+            failed.push(case.name);
+        }
+    }
+    Ok(failed)
+}
+
+fn judge(answer: &Answer, expect: Expect, rules: Rules) -> Vec<String> {
+    let mut problems = Vec::new();
+    match expect {
+        Expect::Accepted { exactly_200 } => {
+            let ok = if exactly_200 {
+                answer.status == StatusCode::OK
+            } else {
+                answer.status.is_success()
+            };
+            if !ok {
+                let wanted = if exactly_200 { "200" } else { "a 2xx" };
+                problems.push(format!(
+                    "answered {}, a good delivery must get {wanted}",
+                    answer.status
+                ));
+            }
+        }
+        Expect::Refused(status) if answer.status != status => problems.push(format!(
+            "answered {}, it must get {status}{}",
+            answer.status,
+            if answer.status.is_success() {
+                ": the endpoint accepts what it must refuse"
+            } else {
+                ""
+            }
+        )),
+        Expect::Refused(_) | Expect::Skipped(_) => {}
+    }
+    if answer.headers.contains_key(header::SET_COOKIE) {
+        problems.push("the answer sets a cookie (Set-Cookie)".to_owned());
+    }
+    if rules.empty_body && !answer.body.is_empty() {
+        problems.push(format!(
+            "the answer has a body ({} bytes); it must have none",
+            answer.body.len()
+        ));
+    }
+    if answer.elapsed > rules.deadline {
+        problems.push(format!(
+            "answered after {} ms, past the provider's {} s",
+            answer.elapsed.as_millis(),
+            rules.deadline.as_secs()
+        ));
+    }
+    problems
+}
+
+fn copy(request: &Request<Bytes>) -> Request<Bytes> {
+    let mut copy = Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}

@@ -1,0 +1,310 @@
+//! `tower-webhooks`: play a webhook provider against your endpoint.
+//!
+//! ```sh
+//! cargo install tower-webhooks --features cli
+//! tower-webhooks check http://127.0.0.1:3000/webhooks/xero --provider xero --secret "$XERO_WEBHOOK_KEY"
+//! ```
+//!
+//! Exit codes: `0` all good; `1` the endpoint failed a case, or the signature does not verify;
+//! `2` the command was used wrongly (bad arguments, unreadable files); `3` the endpoint could
+//! not be reached.
+
+mod client;
+mod conformance;
+mod providers;
+mod verify;
+
+use std::{
+    io::Read as _,
+    process::ExitCode,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use bytes::Bytes;
+use clap::{Args, Parser, Subcommand};
+use http::Uri;
+use providers::Name;
+use tower_webhooks::{Secret, layer::DEFAULT_BODY_LIMIT};
+
+/// Sign, send and check webhooks as Xero, Stripe, GitHub and a dozen other providers sign them.
+#[derive(Parser)]
+#[command(name = "tower-webhooks", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the signature headers for a body.
+    Sign {
+        #[command(flatten)]
+        signing: Signing,
+        #[command(flatten)]
+        body: BodyArgs,
+    },
+    /// Sign a body (or a built-in sample event) and POST it to URL; print the answer.
+    Send {
+        /// Where to send it (http://).
+        url: String,
+        #[command(flatten)]
+        signing: Signing,
+        #[command(flatten)]
+        body: BodyArgs,
+    },
+    /// Play Xero's "Intent to receive" series against URL: would Xero accept the endpoint?
+    Itr {
+        /// The endpoint (http://).
+        url: String,
+        /// The webhook key from the Xero developer portal (or set XERO_WEBHOOK_KEY).
+        #[arg(long, env = "XERO_WEBHOOK_KEY", hide_env_values = true)]
+        key: String,
+        /// How many correctly and wrongly signed pairs to send.
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
+    },
+    /// Run a conformance suite against URL: good, wrong key, stale, oversize, duplicate.
+    Check {
+        /// The endpoint (http://).
+        url: String,
+        #[arg(long, value_enum)]
+        provider: Name,
+        /// The endpoint's signing secret (or set WEBHOOK_SECRET).
+        #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
+        secret: String,
+        /// The endpoint's body limit: the oversize case sends one byte more.
+        #[arg(long, default_value_t = DEFAULT_BODY_LIMIT)]
+        body_limit: usize,
+    },
+    /// Check a captured request (headers and body from files) and explain why it fails.
+    Verify {
+        #[arg(long, value_enum)]
+        provider: Name,
+        /// The signing secret (or set WEBHOOK_SECRET).
+        #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
+        secret: String,
+        /// A file of `Name: value` lines, optionally after the request line.
+        #[arg(long)]
+        headers: String,
+        /// The body, byte for byte as received (`-` for standard input).
+        #[arg(long)]
+        body: String,
+        /// The public URL the provider posted to (Square and Twilio sign it).
+        #[arg(long, default_value = "https://example.com/webhooks")]
+        url: String,
+        /// Check the signed timestamp as of this Unix time (when the capture was made).
+        #[arg(long)]
+        at: Option<u64>,
+    },
+}
+
+#[derive(Args)]
+struct Signing {
+    #[arg(long, value_enum)]
+    provider: Name,
+    /// The signing secret (or set WEBHOOK_SECRET).
+    #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
+    secret: String,
+    /// Sign as of this Unix time instead of now.
+    #[arg(long)]
+    at: Option<u64>,
+}
+
+#[derive(Args)]
+struct BodyArgs {
+    /// The body's file (`-` for standard input); without it, the provider's sample event.
+    #[arg(long)]
+    body: Option<String>,
+    /// The URL signed over, for Square and Twilio (`send` uses its own).
+    #[arg(long = "signed-url", default_value = "https://example.com/webhooks")]
+    signed_url: String,
+}
+
+const FAILED: u8 = 1;
+const USAGE: u8 = 2;
+const UNREACHABLE: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime");
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err((code, message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+type Outcome = Result<ExitCode, (u8, String)>;
+
+async fn run(command: Command) -> Outcome {
+    match command {
+        Command::Sign { signing, body } => {
+            let at = time(signing.at);
+            let secret = secret(&signing.secret)?;
+            let bytes = read_body(body.body.as_deref(), signing.provider, at)?;
+            let signer = signing.provider.signer(&secret, &body.signed_url, at);
+            for (name, value) in &signer.headers(&bytes) {
+                println!("{name}: {}", value.to_str().unwrap_or_default());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Send { url, signing, body } => {
+            let target = parse_url(&url)?;
+            let at = time(signing.at);
+            let secret = secret(&signing.secret)?;
+            let bytes = read_body(body.body.as_deref(), signing.provider, at)?;
+            let request = signing.provider.signer(&secret, &url, at).request(bytes);
+            let answer = client::Sender::new()
+                .send(&target, request)
+                .await
+                .map_err(|e| (UNREACHABLE, e.0))?;
+            println!("{} in {} ms", answer.status, answer.elapsed.as_millis());
+            for (name, value) in &answer.headers {
+                println!("{name}: {}", String::from_utf8_lossy(value.as_bytes()));
+            }
+            if !answer.body.is_empty() {
+                println!("\n{}", String::from_utf8_lossy(&answer.body));
+            }
+            Ok(if answer.status.is_success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(FAILED)
+            })
+        }
+        Command::Itr { url, key, rounds } => {
+            let target = parse_url(&url)?;
+            let key = secret(&key)?;
+            if rounds == 0 {
+                return Err((USAGE, "--rounds must be at least 1".to_owned()));
+            }
+            let cases = conformance::itr_cases(&key, &url, rounds);
+            let rules = conformance::Rules::for_provider(Name::Xero);
+            let failed = conformance::run(&target, cases, rules)
+                .await
+                .map_err(|e| (UNREACHABLE, e.0))?;
+            eprintln!(
+                "note: Xero itself calls https:// on port 443; serve this endpoint behind TLS"
+            );
+            verdict(
+                &failed,
+                "Xero would accept this endpoint's Intent to receive",
+            )
+        }
+        Command::Check {
+            url,
+            provider,
+            secret: text,
+            body_limit,
+        } => {
+            let target = parse_url(&url)?;
+            let key = secret(&text)?;
+            let cases = conformance::check_cases(provider, &key, &url, body_limit);
+            let failed =
+                conformance::run(&target, cases, conformance::Rules::for_provider(provider))
+                    .await
+                    .map_err(|e| (UNREACHABLE, e.0))?;
+            verdict(&failed, "the endpoint passed every case")
+        }
+        Command::Verify {
+            provider,
+            secret: text,
+            headers,
+            body,
+            url,
+            at,
+        } => {
+            let key = secret(&text)?;
+            let header_text = std::fs::read_to_string(&headers)
+                .map_err(|e| (USAGE, format!("--headers {headers}: {e}")))?;
+            let (path, header_map) = verify::parse_headers(&header_text)
+                .map_err(|e| (USAGE, format!("--headers {headers}: {e}")))?;
+            let body = read_file(&body)?;
+            let url = match (path, url.parse::<Uri>()) {
+                // A request line's path beats the default URL's, which only gives the origin.
+                (Some(path), Ok(uri)) if uri.path() == "/webhooks" && uri.query().is_none() => {
+                    format!(
+                        "{}://{}{path}",
+                        uri.scheme_str().unwrap_or("https"),
+                        uri.authority().map_or("example.com", |a| a.as_str())
+                    )
+                }
+                _ => url,
+            };
+            match verify::verify(provider, &key, &url, time(at), header_map, body)
+                .map_err(|e| (USAGE, e))?
+            {
+                Ok(verified) => {
+                    println!("{verified}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(why) => {
+                    for line in why {
+                        println!("{line}");
+                    }
+                    Ok(ExitCode::from(FAILED))
+                }
+            }
+        }
+    }
+}
+
+fn verdict(failed: &[String], success: &str) -> Outcome {
+    if failed.is_empty() {
+        println!("{success}");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("failed: {}", failed.join(", "));
+        Ok(ExitCode::from(FAILED))
+    }
+}
+
+fn time(at: Option<u64>) -> SystemTime {
+    at.map_or_else(SystemTime::now, |secs| {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    })
+}
+
+/// The secret's text, refused when empty (a variable that is set but blank).
+fn secret(text: &str) -> Result<String, (u8, String)> {
+    let secret = Secret::new(text);
+    if secret.expose_secret().is_empty() {
+        return Err((USAGE, "the secret is empty".to_owned()));
+    }
+    Ok(text.to_owned())
+}
+
+fn parse_url(url: &str) -> Result<Uri, (u8, String)> {
+    url.parse::<Uri>()
+        .ok()
+        .filter(|uri| uri.authority().is_some())
+        .ok_or_else(|| {
+            (
+                USAGE,
+                format!("{url}: not an absolute URL (http://host:port/path)"),
+            )
+        })
+}
+
+fn read_body(path: Option<&str>, provider: Name, at: SystemTime) -> Result<Bytes, (u8, String)> {
+    match path {
+        None => Ok(Bytes::from(provider.sample(at))),
+        Some(path) => read_file(path),
+    }
+}
+
+fn read_file(path: &str) -> Result<Bytes, (u8, String)> {
+    let bytes = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    bytes
+        .map(Bytes::from)
+        .map_err(|e| (USAGE, format!("{path}: {e}")))
+}

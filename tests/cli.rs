@@ -1,0 +1,345 @@
+//! The `tower-webhooks` command against real servers on 127.0.0.1: the crate's example servers
+//! pass `itr` and `check`; deliberately broken servers fail them, with the failing case named;
+//! `sign`, `send` and `verify` do what they say, with exit codes a script can use.
+#![cfg(feature = "cli")]
+
+mod example_servers;
+
+use std::process::Output;
+
+use axum::{
+    Router,
+    http::{StatusCode, header},
+    response::IntoResponse,
+    routing::post,
+};
+use example_servers::start;
+use tokio::process::Command;
+use tower_webhooks::{ResponsePolicy, WebhookSignatureLayer, xero::Xero};
+
+const XERO_KEY: &str = "cli-test-xero-webhook-key";
+
+async fn cli(args: &[&str]) -> (i32, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_tower-webhooks"))
+        .args(args)
+        .env_remove("WEBHOOK_SECRET")
+        .env_remove("XERO_WEBHOOK_KEY")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    println!(
+        "$ tower-webhooks {}\n{stdout}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&stderr)
+    );
+    (status.code().expect("exited"), stdout)
+}
+
+/// Serves `app` on 127.0.0.1; the URL of `/hook`.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/hook")
+}
+
+#[tokio::test]
+async fn itr_and_check_pass_against_the_xero_example() {
+    let (_server, url) = start("xero", &[("XERO_WEBHOOK_KEY", XERO_KEY)]).await;
+    let (code, out) = cli(&["itr", &url, "--key", XERO_KEY]).await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("pass  intent to receive"))
+            .count(),
+        4
+    );
+    assert!(out.contains("Xero would accept"), "{out}");
+
+    let (code, out) = cli(&["check", &url, "--provider", "xero", "--secret", XERO_KEY]).await;
+    assert_eq!(code, 0, "{out}");
+    for case in ["good", "wrong key", "oversize", "duplicate"] {
+        assert!(out.contains(&format!("pass  {case}:")), "{case}: {out}");
+    }
+    assert!(out.contains("skip  stale:"), "{out}");
+
+    // The wrong key on our side: the endpoint refuses the "good" delivery, and says so.
+    let (code, out) = cli(&["itr", &url, "--key", "not-the-key"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("FAIL  intent to receive 1 (correctly signed)"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn check_passes_against_the_seed_examples() {
+    for (name, var, provider, secret) in [
+        (
+            "invoice_ahoy",
+            "INVOICEAHOY_WEBHOOK_SECRET",
+            "invoiceahoy",
+            "ia_whsec_cli_0123456789",
+        ),
+        (
+            "xemelgo",
+            "XEMELGO_WEBHOOK_SECRET",
+            "xemelgo",
+            "a-xemelgo-secret-longer-than-24-characters",
+        ),
+    ] {
+        let (_server, url) = start(name, &[(var, secret)]).await;
+        let (code, out) = cli(&["check", &url, "--provider", provider, "--secret", secret]).await;
+        assert_eq!(code, 0, "{name}: {out}");
+        assert_eq!(
+            out.lines().filter(|l| l.starts_with("pass  ")).count(),
+            4,
+            "{out}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn check_passes_for_every_provider_of_the_multi_provider_example() {
+    let providers = [
+        (
+            "standard-webhooks",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ),
+        ("svix", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        ("stripe", "whsec_cli_test"),
+        ("github", "gh-cli-secret"),
+        ("slack", "slack-cli-secret"),
+        ("shopify", "shopify-cli-secret"),
+        ("paddle", "pdl_ntfset_cli"),
+        ("linear", "lin_wh_cli"),
+        ("zoom", "zoom-cli-secret"),
+        ("square", "square-cli-secret"),
+        ("twilio", "twilio-cli-auth-token"),
+        ("xero", XERO_KEY),
+        ("invoiceahoy", "ia-cli-secret"),
+        ("xemelgo", "a-xemelgo-secret-longer-than-24-characters"),
+    ];
+    let vars: Vec<(String, &str)> = providers
+        .iter()
+        .map(|(name, secret)| {
+            (
+                format!("WEBHOOK_SECRET_{}", name.to_uppercase().replace('-', "_")),
+                *secret,
+            )
+        })
+        .collect();
+    let env: Vec<(&str, &str)> = vars
+        .iter()
+        .map(|(var, secret)| (var.as_str(), *secret))
+        .collect();
+    let (_server, url) = start("multi_provider", &env).await;
+    let origin = &url[..url.find("/webhooks/").unwrap()];
+    for (name, secret) in providers {
+        let url = format!("{origin}/webhooks/{name}");
+        let (code, out) = cli(&["check", &url, "--provider", name, "--secret", secret]).await;
+        assert_eq!(code, 0, "{name}: {out}");
+        let stale = if out.contains("skip  stale:") { 0 } else { 1 };
+        assert_eq!(
+            out.lines().filter(|l| l.starts_with("pass  ")).count(),
+            4 + stale,
+            "{name}: {out}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_accepts_a_bad_signature_fails_by_name() {
+    let url = serve(Router::new().route("/hook", post(|| async { StatusCode::OK }))).await;
+    let (code, out) = cli(&["check", &url, "--provider", "stripe", "--secret", "whsec_x"]).await;
+    assert_eq!(code, 1, "{out}");
+    for case in ["wrong key", "stale", "oversize"] {
+        assert!(
+            out.contains(&format!("FAIL  {case}: answered 200 OK")),
+            "{case}: {out}"
+        );
+    }
+    assert!(out.contains("pass  good:"), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("failed: wrong key, stale, oversize"),
+        "{out}"
+    );
+
+    let (code, out) = cli(&["itr", &url, "--key", XERO_KEY]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "FAIL  intent to receive 2 (wrongly signed): answered 200 OK, it must get 401"
+        ),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_sets_a_cookie_or_answers_with_a_body_fails_xeros_rules() {
+    // Verifies correctly, but the handler's cookie and body get through: the policy that
+    // strips them for Xero is switched off.
+    let app = Router::new().route(
+        "/hook",
+        post(|| async { ([(header::SET_COOKIE, "session=1")], "thanks").into_response() }).layer(
+            WebhookSignatureLayer::new(Xero::new(XERO_KEY))
+                .response_policy(ResponsePolicy::unchanged()),
+        ),
+    );
+    let url = serve(app).await;
+    let (code, out) = cli(&["itr", &url, "--key", XERO_KEY]).await;
+    assert_eq!(code, 1, "{out}");
+    let first = out
+        .lines()
+        .find(|l| l.contains("intent to receive 1"))
+        .unwrap();
+    assert!(
+        first.starts_with("FAIL")
+            && first.contains("sets a cookie")
+            && first.contains("has a body (6 bytes)"),
+        "{out}"
+    );
+    // The refusals are the layer's own, empty and cookieless: those pass.
+    assert!(
+        out.contains("pass  intent to receive 2 (wrongly signed)"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn sign_send_and_verify_with_usable_exit_codes() {
+    let dir = std::env::temp_dir().join(format!("tower-webhooks-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = dir.join("body.json");
+    let headers = dir.join("headers.txt");
+    std::fs::write(&body, r#"{"id":"evt_1","type":"invoice.created"}"#).unwrap();
+    let body = body.to_str().unwrap();
+
+    let (code, signed) = cli(&[
+        "sign",
+        "--provider",
+        "stripe",
+        "--secret",
+        "whsec_abc",
+        "--at",
+        "1700000000",
+        "--body",
+        body,
+    ])
+    .await;
+    assert_eq!(code, 0);
+    assert!(
+        signed.starts_with("stripe-signature: t=1700000000,v1="),
+        "{signed}"
+    );
+    std::fs::write(
+        &headers,
+        format!("POST /webhooks/stripe HTTP/1.1\nHost: example.com\n{signed}"),
+    )
+    .unwrap();
+    let headers = headers.to_str().unwrap();
+
+    let verify = |secret: &'static str, at: &'static str, body: String| {
+        let headers = headers.to_owned();
+        async move {
+            cli(&[
+                "verify",
+                "--provider",
+                "stripe",
+                "--secret",
+                secret,
+                "--headers",
+                &headers,
+                "--body",
+                &body,
+                "--at",
+                at,
+            ])
+            .await
+        }
+    };
+    let (code, out) = verify("whsec_abc", "1700000010", body.to_owned()).await;
+    assert_eq!(
+        (code, out.trim()),
+        (0, "verified: a genuine stripe delivery")
+    );
+    let (code, out) = verify("whsec_other", "1700000010", body.to_owned()).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("not verified: no signature matches the body (signature_mismatch)"),
+        "{out}"
+    );
+    // Checked now, the capture is stale, and the explanation says what to do.
+    let (code, out) = verify("whsec_abc", "1700009000", body.to_owned()).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("stale_timestamp") && out.contains("--at"),
+        "{out}"
+    );
+    // A newline the capture added.
+    let with_newline = dir.join("body-newline.json");
+    std::fs::write(
+        &with_newline,
+        format!("{}\n", std::fs::read_to_string(body).unwrap()),
+    )
+    .unwrap();
+    let (code, out) = verify(
+        "whsec_abc",
+        "1700000010",
+        with_newline.to_str().unwrap().to_owned(),
+    )
+    .await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("ends with a newline"), "{out}");
+    // Usage errors are 2, an endpoint nobody answers at is 3.
+    let (code, _) = cli(&[
+        "verify",
+        "--provider",
+        "stripe",
+        "--secret",
+        "whsec_abc",
+        "--headers",
+        "/nonexistent",
+        "--body",
+        body,
+    ])
+    .await;
+    assert_eq!(code, 2);
+    let (code, _) = cli(&[
+        "send",
+        "http://127.0.0.1:9/hook",
+        "--provider",
+        "xero",
+        "--secret",
+        XERO_KEY,
+    ])
+    .await;
+    assert_eq!(code, 3);
+    let (code, _) = cli(&[
+        "check",
+        "http://127.0.0.1:9/hook",
+        "--provider",
+        "nobody",
+        "--secret",
+        "x",
+    ])
+    .await;
+    assert_eq!(code, 2);
+
+    let (_server, url) = start("xero", &[("XERO_WEBHOOK_KEY", XERO_KEY)]).await;
+    let (code, out) = cli(&["send", &url, "--provider", "xero", "--secret", XERO_KEY]).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("200 OK"), "{out}");
+    let (code, out) = cli(&["send", &url, "--provider", "xero", "--secret", "wrong"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("401 Unauthorized"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
