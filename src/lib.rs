@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod guide;
 pub mod hmac_scheme;
 pub mod idempotency;
 pub mod json_stringify;

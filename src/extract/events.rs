@@ -9,7 +9,7 @@ use crate::{Verified, idempotency::HandledEvents};
 ///
 /// Single-event providers (InvoiceAhoy, Xemelgo) give one element; a Xero payload gives as many
 /// as its `events` array holds, and none for an "Intent to receive" delivery. Where the events
-/// sit is the scheme's [`EventLayout`].
+/// sit is the scheme's [`EventLayout`](crate::EventLayout).
 ///
 /// ```
 /// use http::StatusCode;
