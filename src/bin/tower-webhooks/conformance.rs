@@ -22,6 +22,17 @@ pub(crate) struct Case {
     pub(crate) resend: bool,
 }
 
+impl Case {
+    fn new(name: &str, request: Request<Bytes>, expect: Expect) -> Self {
+        Self {
+            name: name.to_owned(),
+            request,
+            expect,
+            resend: false,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 pub(crate) enum Expect {
     /// A `2xx` (exactly `200` where the provider says so).
@@ -52,49 +63,46 @@ impl Rules {
 /// `check`: good, wrong key, stale, oversize, duplicate.
 pub(crate) fn check_cases(provider: Name, secret: &str, url: &str, body_limit: usize) -> Vec<Case> {
     let now = SystemTime::now();
-    let signer = |at: SystemTime, id: &str| provider.signer(secret, url, at).id(id);
-    let good = signer(now, "msg_check_good").request(provider.sample(now));
-    let exactly_200 = provider == Name::Xero;
-    let mut cases = vec![
-        Case {
-            name: "good".into(),
-            request: good,
-            expect: Expect::Accepted { exactly_200 },
-            resend: false,
-        },
-        Case {
-            name: "wrong key".into(),
-            request: signer(now, "msg_check_wrong_key").wrongly_signed(provider.sample(now)),
-            expect: Expect::Refused(StatusCode::UNAUTHORIZED),
-            resend: false,
-        },
-    ];
     let then = an_hour_before(now);
-    cases.push(Case {
-        name: "stale".into(),
-        request: signer(then, "msg_check_stale").request(provider.sample(then)),
-        expect: if provider.timestamped() {
-            Expect::Refused(StatusCode::UNAUTHORIZED)
-        } else {
-            Expect::Skipped("the provider signs no timestamp, so a delivery of any age verifies")
-        },
-        resend: false,
-    });
+    let signer = |at: SystemTime, id: &str| provider.signer(secret, url, at).id(id);
+    let accepted = Expect::Accepted {
+        exactly_200: provider == Name::Xero,
+    };
+    let unauthorized = Expect::Refused(StatusCode::UNAUTHORIZED);
     let mut oversize = provider.sample(now).into_bytes();
     oversize.resize(body_limit + 1, b' ');
-    cases.push(Case {
-        name: "oversize".into(),
-        request: signer(now, "msg_check_oversize").request(oversize),
-        expect: Expect::Refused(StatusCode::PAYLOAD_TOO_LARGE),
-        resend: false,
-    });
-    cases.push(Case {
-        name: "duplicate".into(),
-        request: Request::new(Bytes::new()),
-        expect: Expect::Accepted { exactly_200 },
-        resend: true,
-    });
-    cases
+    vec![
+        Case::new(
+            "good",
+            signer(now, "msg_check_good").request(provider.sample(now)),
+            accepted,
+        ),
+        Case::new(
+            "wrong key",
+            signer(now, "msg_check_wrong_key").wrongly_signed(provider.sample(now)),
+            unauthorized,
+        ),
+        Case::new(
+            "stale",
+            signer(then, "msg_check_stale").request(provider.sample(then)),
+            if provider.timestamped() {
+                unauthorized
+            } else {
+                Expect::Skipped(
+                    "the provider signs no timestamp, so a delivery of any age verifies",
+                )
+            },
+        ),
+        Case::new(
+            "oversize",
+            signer(now, "msg_check_oversize").request(oversize),
+            Expect::Refused(StatusCode::PAYLOAD_TOO_LARGE),
+        ),
+        Case {
+            resend: true,
+            ..Case::new("duplicate", Request::new(Bytes::new()), accepted)
+        },
+    ]
 }
 
 /// `itr`: Xero's "Intent to receive" series, empty batches signed correctly and wrongly in
@@ -104,25 +112,21 @@ pub(crate) fn itr_cases(key: &str, url: &str, rounds: usize) -> Vec<Case> {
     let signer = Name::Xero.signer(key, url, now);
     (0..rounds * 2)
         .map(|n| {
-            let body = xero_batch("[]", &format!("ITR{n}{:?}", now));
-            let good = n % 2 == 0;
-            Case {
-                name: format!(
-                    "intent to receive {} ({} signed)",
-                    n + 1,
-                    if good { "correctly" } else { "wrongly" }
-                ),
-                request: if good {
-                    signer.request(body)
-                } else {
-                    signer.wrongly_signed(body)
-                },
-                expect: if good {
-                    Expect::Accepted { exactly_200: true }
-                } else {
-                    Expect::Refused(StatusCode::UNAUTHORIZED)
-                },
-                resend: false,
+            let body = xero_batch("[]", &format!("ITR{n}{now:?}"));
+            if n % 2 == 0 {
+                let name = format!("intent to receive {} (correctly signed)", n + 1);
+                Case::new(
+                    &name,
+                    signer.request(body),
+                    Expect::Accepted { exactly_200: true },
+                )
+            } else {
+                let name = format!("intent to receive {} (wrongly signed)", n + 1);
+                Case::new(
+                    &name,
+                    signer.wrongly_signed(body),
+                    Expect::Refused(StatusCode::UNAUTHORIZED),
+                )
             }
         })
         .collect()
@@ -153,10 +157,13 @@ pub(crate) async fn run(
         if first.is_none() {
             first = Some(copy(&request));
         }
-        let answer = sender
-            .send(url, request)
-            .await
-            .inspect_err(|_| eprintln!())?;
+        // An oversize body may be answered before it is read: keep reading while writing.
+        let sent = if matches!(case.expect, Expect::Refused(StatusCode::PAYLOAD_TOO_LARGE)) {
+            sender.send_unread(url, request).await
+        } else {
+            sender.send(url, request).await
+        };
+        let answer = sent.inspect_err(|_| eprintln!())?;
         eprintln!("{}", answer.status);
         let problems = judge(&answer, case.expect, rules);
         if problems.is_empty() {
