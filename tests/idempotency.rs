@@ -9,13 +9,13 @@ use std::{
         atomic::{AtomicUsize, Ordering},
     },
     time::Duration,
+    time::UNIX_EPOCH,
 };
 
 use axum::{Router, extract::State, http::StatusCode, routing::post};
 use bytes::Bytes;
-use http::Request;
 use http_body_util::{BodyExt as _, Full};
-use signer::{NOW, Preset, secret, sign};
+use signer::{NOW, Preset, secret};
 use tower::ServiceExt as _;
 use tower_webhooks::{
     Keys, VerifiedEvents, WebhookSignatureLayer,
@@ -23,6 +23,7 @@ use tower_webhooks::{
         Claim, IdempotencyLayer, MemoryStore, OnDuplicate, OnStoreError, Redelivery, Store,
         StoreError, StoreFuture,
     },
+    test_util::Signer,
 };
 
 #[derive(Clone, Default)]
@@ -55,8 +56,29 @@ fn app(preset: Preset, layer: IdempotencyLayer<impl Store>, calls: Calls) -> Rou
         .with_state(calls)
 }
 
-async fn deliver(app: &Router, delivery: &signer::Delivery) -> (StatusCode, Bytes) {
-    let request = Request::from_parts(delivery.head.clone(), Full::new(delivery.body.clone()));
+/// A delivery as a user's own tests sign one: with the crate's test kit.
+#[derive(Clone)]
+struct Delivery {
+    signer: Signer,
+    body: String,
+}
+
+fn sign(preset: Preset, body: &str, timestamp: u64, id: &str) -> Delivery {
+    let signer = Signer::new(signer::kit(preset), secret(preset, 1))
+        .url(&format!("https://{}{}", signer::HOST, signer::PATH))
+        .at(UNIX_EPOCH + Duration::from_secs(timestamp))
+        .id(id);
+    Delivery {
+        signer,
+        body: body.to_owned(),
+    }
+}
+
+async fn deliver(app: &Router, delivery: &Delivery) -> (StatusCode, Bytes) {
+    let request = delivery
+        .signer
+        .request(delivery.body.clone())
+        .map(Full::new);
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     (
@@ -80,10 +102,10 @@ async fn a_sequential_duplicate_is_acknowledged_without_the_handler() {
             calls.clone(),
         );
         let body = signer::body_for(preset, r#"{"id":"evt_1","type":"x"}"#);
-        let first = sign(preset, &[&secret(preset, 1)], &body, NOW, "msg_1");
+        let first = sign(preset, &body, NOW, "msg_1");
         assert_eq!(deliver(&app, &first).await.0, StatusCode::OK, "{preset:?}");
         // The provider's retry: the same delivery, re-signed a second later where it signs time.
-        let again = sign(preset, &[&secret(preset, 1)], &body, NOW + 1, "msg_1");
+        let again = sign(preset, &body, NOW + 1, "msg_1");
         let (status, body) = deliver(&app, &again).await;
         assert_eq!(
             (status, body.is_empty()),
@@ -103,9 +125,8 @@ async fn a_signed_id_is_the_key_not_the_body() {
         IdempotencyLayer::new(MemoryStore::default()),
         calls.clone(),
     );
-    let key = secret(Preset::StandardWebhooks, 1);
     for id in ["msg_a", "msg_b", "msg_a"] {
-        let delivery = sign(Preset::StandardWebhooks, &[&key], "{}", NOW, id);
+        let delivery = sign(Preset::StandardWebhooks, "{}", NOW, id);
         assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
     }
     assert_eq!(calls.count.load(Ordering::SeqCst), 2);
@@ -137,7 +158,7 @@ async fn a_concurrent_duplicate_never_runs_the_handler_twice() {
             Keys::from(secret(preset, 1)),
         )));
     let body = r#"{"id":"evt_concurrent"}"#;
-    let delivery = sign(preset, &[&secret(preset, 1)], body, NOW, "");
+    let delivery = sign(preset, body, NOW, "");
     let first = tokio::spawn({
         let (app, delivery) = (app.clone(), delivery.clone());
         async move { deliver(&app, &delivery).await }
@@ -166,13 +187,7 @@ async fn a_failed_handler_releases_the_claim_and_the_retry_runs() {
         IdempotencyLayer::new(MemoryStore::default()),
         calls.clone(),
     );
-    let delivery = sign(
-        Preset::GitHub,
-        &[&secret(Preset::GitHub, 1)],
-        r#"{"action":"opened"}"#,
-        NOW,
-        "d1",
-    );
+    let delivery = sign(Preset::GitHub, r#"{"action":"opened"}"#, NOW, "d1");
     assert_eq!(
         deliver(&app, &delivery).await.0,
         StatusCode::INTERNAL_SERVER_ERROR
@@ -206,7 +221,7 @@ async fn a_panicking_handler_releases_the_claim() {
             preset,
             Keys::from(secret(preset, 1)),
         )));
-    let delivery = sign(preset, &[&secret(preset, 1)], "{}", NOW, "");
+    let delivery = sign(preset, "{}", NOW, "");
     assert_eq!(
         deliver(&app, &delivery).await.0,
         StatusCode::INTERNAL_SERVER_ERROR
@@ -233,7 +248,7 @@ impl Store for Down {
 #[tokio::test]
 async fn a_store_that_is_down_fails_closed_with_503_or_open_when_asked() {
     let preset = Preset::Shopify;
-    let delivery = sign(preset, &[&secret(preset, 1)], "{}", NOW, "");
+    let delivery = sign(preset, "{}", NOW, "");
     let calls = Calls::default();
     let closed = app(preset, IdempotencyLayer::new(Down), calls.clone());
     let (status, body) = deliver(&closed, &delivery).await;
@@ -274,7 +289,7 @@ async fn duplicates_can_be_forwarded_marked() {
             preset,
             Keys::from(secret(preset, 1)),
         )));
-    let delivery = sign(preset, &[&secret(preset, 1)], "{}", NOW, "");
+    let delivery = sign(preset, "{}", NOW, "");
     deliver(&app, &delivery).await;
     deliver(&app, &delivery).await;
     assert_eq!(*seen.lock().unwrap(), [false, true]);
@@ -316,7 +331,7 @@ async fn xero_batches_are_deduplicated_per_event() {
             events.join(",")
         )
     };
-    let send = |events: &[u32]| sign(preset, &[&secret(preset, 1)], &batch(events), NOW, "");
+    let send = |events: &[u32]| sign(preset, &batch(events), NOW, "");
     let (status, body) = deliver(&app, &send(&[1, 2])).await;
     assert_eq!((status, body.is_empty()), (StatusCode::OK, true));
     // Event 2 comes again beside a new one: only the new one reaches the handler.
@@ -358,7 +373,7 @@ async fn a_batch_refused_part_way_puts_its_claims_back_as_they_were() {
         )
     };
     let batch = format!(r#"{{"events":[{},{}],"entropy":"X"}}"#, event(1), event(2));
-    let delivery = sign(preset, &[&secret(preset, 1)], &batch, NOW, "");
+    let delivery = sign(preset, &batch, NOW, "");
     // Event 2 is being handled elsewhere right now (the key the stage uses for it).
     let value: serde_json::Value = serde_json::from_str(&event(2)).unwrap();
     let digest = sha2::Sha256::digest(serde_json::to_vec(&value).unwrap());

@@ -34,6 +34,30 @@ fn params(form: &[u8]) -> Vec<(String, String)> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
+    /// The test kit users sign with (`test_util::Signer`) and this file's signer, written apart
+    /// from it from the providers' docs, put the same signature headers on any delivery.
+    #[test]
+    fn the_test_kit_signs_as_the_independent_signer_does(
+        preset in preset(),
+        text in text(),
+        id in id(),
+        seed in any::<u8>(),
+        at in 1_000_000_000u64..4_000_000_000,
+    ) {
+        use std::time::{Duration, UNIX_EPOCH};
+        let key = secret(preset, seed);
+        let body = signer::body_for(preset, &text);
+        let independent = sign(preset, &[&key], &body, at, &id);
+        let kit = tower_webhooks::test_util::Signer::new(signer::kit(preset), key.as_str())
+            .url(&format!("https://{}{}", signer::HOST, signer::PATH))
+            .at(UNIX_EPOCH + Duration::from_secs(at))
+            .id(&id)
+            .headers(body.as_bytes());
+        for (_, name) in &independent.parts {
+            prop_assert_eq!(kit.get(*name), independent.head.headers.get(*name), "{:?} {}", preset, name);
+        }
+    }
+
     #[test]
     fn signed_deliveries_verify(preset in preset(), text in text(), id in id(), skew in -5i64..=5) {
         let key = secret(preset, 1);

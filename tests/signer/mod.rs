@@ -300,6 +300,28 @@ pub fn sign(preset: Preset, secrets: &[&str], body: &str, timestamp: u64, id: &s
     }
 }
 
+/// The test kit's name for `preset`, for tests that sign with the kit (as users' tests do) and
+/// for checking the kit against this independent signer.
+pub fn kit(preset: Preset) -> tower_webhooks::test_util::Provider {
+    use tower_webhooks::test_util::Provider;
+    match preset {
+        Preset::StandardWebhooks => Provider::StandardWebhooks,
+        Preset::Svix => Provider::Svix,
+        Preset::Stripe => Provider::Stripe,
+        Preset::GitHub => Provider::GitHub,
+        Preset::Slack => Provider::Slack,
+        Preset::Shopify => Provider::Shopify,
+        Preset::Paddle => Provider::Paddle,
+        Preset::Linear => Provider::Linear,
+        Preset::Zoom => Provider::Zoom,
+        Preset::Square => Provider::Square,
+        Preset::Twilio => Provider::Twilio,
+        Preset::Xero => Provider::Xero,
+        Preset::InvoiceAhoy => Provider::InvoiceAhoy,
+        Preset::Xemelgo => Provider::Xemelgo,
+    }
+}
+
 /// Whether `preset` writes its tags in hex (where a letter's case does not change the tag).
 pub fn hex_tags(preset: Preset) -> bool {
     matches!(
