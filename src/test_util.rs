@@ -48,6 +48,8 @@ pub enum Provider {
     Stripe,
     /// `X-Hub-Signature-256: sha256=…` and `X-GitHub-Delivery`.
     GitHub,
+    /// GitHub's legacy `X-Hub-Signature: sha1=…`, for `GitHub::legacy_sha1`.
+    GitHubSha1,
     /// `X-Slack-Signature: v0=…`, `X-Slack-Request-Timestamp`.
     Slack,
     /// `X-Shopify-Hmac-Sha256`.
@@ -60,7 +62,9 @@ pub enum Provider {
     Zoom,
     /// `x-square-hmacsha256-signature` over the URL and the body.
     Square,
-    /// `X-Twilio-Signature` over the URL and the sorted form parameters of the body.
+    /// `X-Twilio-Signature` over the URL and the sorted form parameters of the body. A JSON
+    /// body (one that starts with `{` or `[`) is signed as Twilio signs one: its SHA-256 goes
+    /// into the URL as `bodySHA256`, and the URL alone is signed.
     Twilio,
     /// `x-xero-signature`.
     Xero,
@@ -184,8 +188,22 @@ impl Signer {
         None
     }
 
+    /// The URL the request goes to: for a Twilio JSON body, with its `bodySHA256`.
+    fn url_for(&self, body: &[u8]) -> std::borrow::Cow<'_, str> {
+        let json = body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| matches!(b, b'{' | b'['));
+        if self.provider != Provider::Twilio || !json || self.url.contains("bodySHA256=") {
+            return self.url.as_str().into();
+        }
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        let hash = hex(&<sha2::Sha256 as sha2::Digest>::digest(body));
+        format!("{}{separator}bodySHA256={hash}", self.url).into()
+    }
+
     fn build(&self, body: Bytes, secret: &[u8], at: SystemTime) -> Request<Bytes> {
-        let uri: Uri = self.url.parse().expect("a valid URL");
+        let uri: Uri = self.url_for(&body).parse().expect("a valid URL");
         let mut request = Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))
             .body(body)
             .expect("a valid request");
@@ -240,6 +258,15 @@ impl Signer {
                 );
                 put("x-github-delivery", id.to_owned());
             }
+            Provider::GitHubSha1 => {
+                let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret).expect("any key length");
+                mac.update(body);
+                put(
+                    "x-hub-signature",
+                    format!("sha1={}", hex(&mac.finalize().into_bytes())),
+                );
+                put("x-github-delivery", id.to_owned());
+            }
             Provider::Slack | Provider::Zoom => {
                 let tag = hmac256(secret, &[b"v0:", ts.as_bytes(), b":", body]);
                 let (signature, timestamp) = if self.provider == Provider::Slack {
@@ -267,22 +294,28 @@ impl Signer {
                 put("x-square-hmacsha256-signature", b64(&tag));
             }
             Provider::Twilio => {
-                let mut params: Vec<(String, String)> = form_urlencoded::parse(body)
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect();
-                params.sort();
-                params.dedup();
+                let url = self.url_for(body);
                 let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret).expect("any key length");
-                mac.update(self.url.as_bytes());
-                for (name, value) in &params {
-                    mac.update(name.as_bytes());
-                    mac.update(value.as_bytes());
+                mac.update(url.as_bytes());
+                if url.contains("bodySHA256=") {
+                    // The body is pinned by its hash in the signed URL.
+                    put("content-type", "application/json".to_owned());
+                } else {
+                    let mut params: Vec<(String, String)> = form_urlencoded::parse(body)
+                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                        .collect();
+                    params.sort();
+                    params.dedup();
+                    for (name, value) in &params {
+                        mac.update(name.as_bytes());
+                        mac.update(value.as_bytes());
+                    }
+                    put(
+                        "content-type",
+                        "application/x-www-form-urlencoded".to_owned(),
+                    );
                 }
                 put("x-twilio-signature", b64(&mac.finalize().into_bytes()));
-                put(
-                    "content-type",
-                    "application/x-www-form-urlencoded".to_owned(),
-                );
             }
             Provider::Xero => put("x-xero-signature", b64(&hmac256(secret, &[body]))),
             Provider::InvoiceAhoy => put("x-ia-signature", hex(&hmac256(secret, &[body]))),

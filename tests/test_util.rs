@@ -26,6 +26,7 @@ fn scheme(provider: Provider, secret: &str) -> Box<dyn SignatureScheme> {
         Provider::Svix => Box::new(svix::Svix::new(secret).unwrap().with_clock(clock)),
         Provider::Stripe => Box::new(stripe::Stripe::new(secret).with_clock(clock)),
         Provider::GitHub => Box::new(github::GitHub::new(secret)),
+        Provider::GitHubSha1 => Box::new(github::GitHub::legacy_sha1(secret).unwrap()),
         Provider::Slack => Box::new(slack::Slack::new(secret).with_clock(clock)),
         Provider::Shopify => Box::new(shopify::Shopify::new(secret)),
         Provider::Paddle => Box::new(paddle::Paddle::new(secret).with_clock(clock)),
@@ -48,11 +49,12 @@ fn scheme(provider: Provider, secret: &str) -> Box<dyn SignatureScheme> {
     }
 }
 
-const ALL: [Provider; 14] = [
+const ALL: [Provider; 15] = [
     Provider::StandardWebhooks,
     Provider::Svix,
     Provider::Stripe,
     Provider::GitHub,
+    Provider::GitHubSha1,
     Provider::Slack,
     Provider::Shopify,
     Provider::Paddle,
@@ -125,6 +127,31 @@ fn every_signer_round_trips_with_its_verifier() {
 }
 
 #[test]
+fn the_twilio_signer_pins_a_json_body_by_its_hash_in_the_url() {
+    let signer = Signer::new(Provider::Twilio, "twilio-token")
+        .url("https://example.com/webhooks/test?x=1")
+        .at(UNIX_EPOCH + Duration::from_secs(AT));
+    let scheme = scheme(Provider::Twilio, "twilio-token");
+    let body = r#"{"CallSid":"CA1","CallStatus":"completed"}"#;
+    let request = signer.request(body);
+    let query = request.uri().query().unwrap().to_owned();
+    assert!(query.starts_with("x=1&bodySHA256="), "{query}");
+    assert_eq!(request.headers()["content-type"], "application/json");
+    assert_eq!(verify(scheme.as_ref(), request), Ok(()));
+    // The same head over another body: the pinned hash refuses it.
+    let (head, _) = signer.request(body).into_parts();
+    let swapped = http::Request::from_parts(head, Bytes::from_static(b"{}"));
+    assert_eq!(
+        verify(scheme.as_ref(), swapped),
+        Err(RejectionKind::SignatureMismatch)
+    );
+    assert_eq!(
+        verify(scheme.as_ref(), signer.wrongly_signed(body)),
+        Err(RejectionKind::SignatureMismatch)
+    );
+}
+
+#[test]
 fn signers_agree_with_the_catalogue_vectors() {
     let mut checked = 0;
     for file in [
@@ -138,6 +165,7 @@ fn signers_agree_with_the_catalogue_vectors() {
                 "svix" => Provider::Svix,
                 "stripe" => Provider::Stripe,
                 "github_sha256" => Provider::GitHub,
+                "github_sha1" => Provider::GitHubSha1,
                 "slack" => Provider::Slack,
                 "shopify" => Provider::Shopify,
                 "paddle" => Provider::Paddle,
@@ -179,16 +207,29 @@ fn signers_agree_with_the_catalogue_vectors() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 17, "every HMAC vector with a body was checked");
+    assert_eq!(checked, 18, "every HMAC vector with a body was checked");
 }
 
 #[test]
-fn the_twilio_signer_agrees_with_the_form_vectors() {
+fn the_twilio_signer_agrees_with_its_form_and_json_vectors() {
     let fixtures: Value =
         serde_json::from_str(include_str!("fixtures/provider_vectors.json")).unwrap();
     let mut checked = 0;
     for vector in fixtures["vectors"].as_array().unwrap() {
-        if vector["scheme"] != "twilio" || vector.get("body").is_some() {
+        if vector["scheme"] != "twilio" {
+            continue;
+        }
+        if let Some(json) = vector["body"].as_str() {
+            // A JSON body: the vector's URL carries its bodySHA256 already.
+            let signer = Signer::new(Provider::Twilio, vector["secret"].as_str().unwrap())
+                .url(vector["url"].as_str().unwrap());
+            assert_eq!(
+                signer.headers(json.as_bytes())["x-twilio-signature"],
+                vector["expected"]["value"].as_str().unwrap(),
+                "{}",
+                vector["id"]
+            );
+            checked += 1;
             continue;
         }
         let mut form = form_urlencoded::Serializer::new(String::new());
@@ -215,7 +256,7 @@ fn the_twilio_signer_agrees_with_the_form_vectors() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 4);
+    assert_eq!(checked, 5);
 }
 
 #[cfg(feature = "ed25519")]
