@@ -1,5 +1,6 @@
-//! A signed 1 KiB Xero delivery through an axum `Router`, in process (`oneshot`), three ways in
-//! the same run: with `WebhookSignatureLayer` and `VerifiedEvents<xero::Event>`; with no
+//! A signed 1 KiB Xero delivery through an axum `Router`, in process (`oneshot`), four ways in
+//! the same run: with `WebhookSignatureLayer` and `VerifiedEvents<xero::Event>`; with the layer
+//! and an `EventRouter` that sends each of the four events to a typed handler; with no
 //! verification at all (a `Bytes` handler that parses the same JSON); and with the middleware a
 //! Rust user would write by hand from the seeds (`to_bytes`, HMAC, constant-time compare).
 //!
@@ -21,7 +22,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tower::ServiceExt as _;
-use tower_webhooks::{VerifiedEvents, WebhookSignatureLayer, xero};
+use tower_webhooks::{VerifiedEvents, WebhookSignatureLayer, routing::EventRouter, xero};
 
 const KEY: &str = "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==";
 
@@ -92,6 +93,19 @@ fn layer(c: &mut Criterion) {
             Router::new()
                 .route("/webhooks/xero", post(verified))
                 .route_layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
+        ),
+        (
+            "tower-webhooks layer + EventRouter",
+            Router::new().route(
+                "/webhooks/xero",
+                axum::routing::post_service(EventRouter::new(xero::EVENT_KEY).on(
+                    "INVOICE.CREATE",
+                    |event: xero::Event| async move {
+                        black_box(event);
+                    },
+                ))
+                .layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
+            ),
         ),
         (
             "no verification (Bytes + serde_json)",

@@ -120,8 +120,8 @@ impl<'de> Visitor<'de> for FieldsOf<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut values = vec![None; self.0.len()];
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match self.0.iter().position(|name| *name == key) {
+        while let Some(position) = map.next_key_seed(Position(self.0))? {
+            match position {
                 Some(at) => values[at] = map.next_value::<Option<Borrowed<'de>>>()?.map(|b| b.0),
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -129,6 +129,32 @@ impl<'de> Visitor<'de> for FieldsOf<'_> {
             }
         }
         Ok(values)
+    }
+}
+
+/// Which of the names a map key is, compared in place: a key is never allocated.
+struct Position<'n>(&'n [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Position<'_> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Position<'_> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|name| *name == key))
     }
 }
 

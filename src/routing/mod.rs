@@ -89,7 +89,7 @@ pub enum Unhandled {
 #[must_use]
 pub struct EventRouter {
     key: EventKey,
-    routes: Arc<HashMap<Box<str>, Arc<dyn Erased>>>,
+    routes: Arc<HashMap<Arc<str>, Arc<dyn Erased>>>,
     unhandled: Unhandled,
 }
 
@@ -195,7 +195,8 @@ impl EventRouter {
                     ));
                 return Err(invalid(scheme, error));
             };
-            let Some(handler) = self.routes.get(&*event_type) else {
+            // The route's own key names the event from here on: an `Arc`, not a new string.
+            let Some((route_type, handler)) = self.routes.get_key_value(&*event_type) else {
                 match self.unhandled {
                     Unhandled::Accept => {
                         tracing::info!(
@@ -224,7 +225,7 @@ impl EventRouter {
             })?;
             jobs.push(Job {
                 index,
-                event_type: event_type.into_owned(),
+                event_type: Arc::clone(route_type),
                 running,
             });
         }
@@ -239,7 +240,7 @@ fn invalid(scheme: &'static str, error: DispatchError) -> DispatchError {
 
 struct Job {
     index: usize,
-    event_type: String,
+    event_type: Arc<str>,
     running: HandlerFuture,
 }
 
