@@ -343,3 +343,33 @@ async fn sign_send_and_verify_with_usable_exit_codes() {
     assert!(out.starts_with("401 Unauthorized"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn check_passes_for_the_ed25519_providers() {
+    use tower_webhooks::test_util::{Provider, Signer};
+
+    for (provider, private) in [
+        (Provider::Discord, "2a".repeat(32)),
+        (
+            Provider::StandardWebhooksV1a,
+            "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".to_owned(),
+        ),
+    ] {
+        // The server verifies with the public key (the kit's verifier for this signer, its
+        // clock stopped now); the command signs with the private key.
+        let scheme = Signer::new(provider, private.as_str()).scheme().unwrap();
+        let url = serve(Router::new().route(
+            "/hook",
+            post(|| async { StatusCode::OK }).layer(WebhookSignatureLayer::new(scheme)),
+        ))
+        .await;
+        let name = provider.name();
+        let (code, out) = cli(&["check", &url, "--provider", name, "--secret", &private]).await;
+        assert_eq!(code, 0, "{name}: {out}");
+        assert_eq!(
+            out.lines().filter(|l| l.starts_with("pass  ")).count(),
+            5,
+            "{name}: {out}"
+        );
+    }
+}

@@ -13,60 +13,6 @@ use tower_webhooks::{
 
 const AT: u64 = 1_700_000_000;
 
-fn scheme(provider: Provider, secret: &str) -> Box<dyn SignatureScheme> {
-    use tower_webhooks::*;
-    let clock = Clock::fixed(UNIX_EPOCH + Duration::from_secs(AT));
-    let base = "https://example.com";
-    match provider {
-        Provider::StandardWebhooks => Box::new(
-            standard_webhooks::StandardWebhooks::new(secret)
-                .unwrap()
-                .with_clock(clock),
-        ),
-        Provider::Svix => Box::new(svix::Svix::new(secret).unwrap().with_clock(clock)),
-        Provider::Stripe => Box::new(stripe::Stripe::new(secret).with_clock(clock)),
-        Provider::GitHub => Box::new(github::GitHub::new(secret)),
-        Provider::GitHubSha1 => Box::new(github::GitHub::legacy_sha1(secret).unwrap()),
-        Provider::Slack => Box::new(slack::Slack::new(secret).with_clock(clock)),
-        Provider::Shopify => Box::new(shopify::Shopify::new(secret)),
-        Provider::Paddle => Box::new(paddle::Paddle::new(secret).with_clock(clock)),
-        Provider::Linear => Box::new(linear::Linear::new(secret).with_clock(clock)),
-        Provider::Zoom => Box::new(zoom::Zoom::new(secret).with_clock(clock)),
-        Provider::Square => Box::new(
-            square::Square::new(secret)
-                .with_public_base_url(base)
-                .unwrap(),
-        ),
-        Provider::Twilio => Box::new(
-            twilio::Twilio::new(secret)
-                .with_public_base_url(base)
-                .unwrap(),
-        ),
-        Provider::Xero => Box::new(xero::Xero::new(secret)),
-        Provider::InvoiceAhoy => Box::new(invoice_ahoy::InvoiceAhoy::new(secret)),
-        Provider::Xemelgo => Box::new(xemelgo::Xemelgo::new(secret).unwrap()),
-        _ => unreachable!(),
-    }
-}
-
-const ALL: [Provider; 15] = [
-    Provider::StandardWebhooks,
-    Provider::Svix,
-    Provider::Stripe,
-    Provider::GitHub,
-    Provider::GitHubSha1,
-    Provider::Slack,
-    Provider::Shopify,
-    Provider::Paddle,
-    Provider::Linear,
-    Provider::Zoom,
-    Provider::Square,
-    Provider::Twilio,
-    Provider::Xero,
-    Provider::InvoiceAhoy,
-    Provider::Xemelgo,
-];
-
 fn verify(
     scheme: &dyn SignatureScheme,
     request: http::Request<Bytes>,
@@ -80,10 +26,14 @@ fn verify(
 
 #[test]
 fn every_signer_round_trips_with_its_verifier() {
-    for provider in ALL {
+    for &provider in Provider::ALL {
         let secret = match provider {
             Provider::StandardWebhooks | Provider::Svix => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
             Provider::Xemelgo => "a-xemelgo-secret-longer-than-24-characters",
+            #[cfg(feature = "ed25519")]
+            Provider::Discord => "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a",
+            #[cfg(feature = "ed25519")]
+            Provider::StandardWebhooksV1a => "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
             _ => "a-test-secret",
         };
         let body = match provider {
@@ -96,7 +46,7 @@ fn every_signer_round_trips_with_its_verifier() {
         let signer = Signer::new(provider, secret)
             .url("https://example.com/webhooks/test?x=1")
             .at(UNIX_EPOCH + Duration::from_secs(AT));
-        let scheme = scheme(provider, secret);
+        let scheme = signer.scheme().unwrap();
         assert_eq!(
             verify(scheme.as_ref(), signer.request(body.clone())),
             Ok(()),
@@ -107,16 +57,8 @@ fn every_signer_round_trips_with_its_verifier() {
             Err(RejectionKind::SignatureMismatch),
             "{provider:?}"
         );
-        let timestamped = matches!(
-            provider,
-            Provider::StandardWebhooks
-                | Provider::Svix
-                | Provider::Stripe
-                | Provider::Slack
-                | Provider::Paddle
-                | Provider::Zoom
-        );
-        if timestamped {
+        // Linear's timestamp is the body's, which `stale` leaves as it is.
+        if provider.signs_timestamp() && provider != Provider::Linear {
             assert_eq!(
                 verify(scheme.as_ref(), signer.stale(body)),
                 Err(RejectionKind::StaleTimestamp),
@@ -131,7 +73,7 @@ fn the_twilio_signer_pins_a_json_body_by_its_hash_in_the_url() {
     let signer = Signer::new(Provider::Twilio, "twilio-token")
         .url("https://example.com/webhooks/test?x=1")
         .at(UNIX_EPOCH + Duration::from_secs(AT));
-    let scheme = scheme(Provider::Twilio, "twilio-token");
+    let scheme = signer.scheme().unwrap();
     let body = r#"{"CallSid":"CA1","CallStatus":"completed"}"#;
     let request = signer.request(body);
     let query = request.uri().query().unwrap().to_owned();
@@ -261,9 +203,7 @@ fn the_twilio_signer_agrees_with_its_form_and_json_vectors() {
 
 #[cfg(feature = "ed25519")]
 #[test]
-fn the_ed25519_signers_round_trip_and_agree_with_the_catalogue_vectors() {
-    use tower_webhooks::{Clock, discord::Discord, standard_webhooks::StandardWebhooksV1a};
-
+fn the_ed25519_signers_agree_with_the_catalogue_vectors() {
     let fixtures: Value =
         serde_json::from_str(include_str!("fixtures/provider_vectors.json")).unwrap();
     let vector = |id: &str| {
@@ -275,7 +215,6 @@ fn the_ed25519_signers_round_trip_and_agree_with_the_catalogue_vectors() {
             .unwrap()
             .clone()
     };
-    let clock = Clock::fixed(UNIX_EPOCH + Duration::from_secs(AT));
 
     let v1a = vector("stdwh-v1a-generated");
     let signer = Signer::new(
@@ -305,44 +244,6 @@ fn the_ed25519_signers_round_trip_and_agree_with_the_catalogue_vectors() {
         discord["expected"]["value"].as_str().unwrap()
     );
 
-    // Round trips, now, with fresh keys.
-    let seed = "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-    let hex_seed = "2a".repeat(32);
-    for (provider, secret) in [
-        (Provider::StandardWebhooksV1a, seed),
-        (Provider::Discord, hex_seed.as_str()),
-    ] {
-        let signer = Signer::new(provider, secret).at(UNIX_EPOCH + Duration::from_secs(AT));
-        let public = signer.public_key().unwrap();
-        let scheme: Box<dyn SignatureScheme> = match provider {
-            Provider::Discord => Box::new(
-                Discord::new(public.as_str())
-                    .unwrap()
-                    .with_clock(clock.clone()),
-            ),
-            _ => Box::new(
-                StandardWebhooksV1a::new(public.as_str())
-                    .unwrap()
-                    .with_clock(clock.clone()),
-            ),
-        };
-        let body = r#"{"type":2,"id":"evt_1"}"#;
-        assert_eq!(
-            verify(scheme.as_ref(), signer.request(body)),
-            Ok(()),
-            "{provider:?}"
-        );
-        assert_eq!(
-            verify(scheme.as_ref(), signer.wrongly_signed(body)),
-            Err(RejectionKind::SignatureMismatch),
-            "{provider:?}"
-        );
-        assert_eq!(
-            verify(scheme.as_ref(), signer.stale(body)),
-            Err(RejectionKind::StaleTimestamp),
-            "{provider:?}"
-        );
-    }
     // The HMAC providers have no public key.
     assert_eq!(Signer::new(Provider::Xero, "k").public_key(), None);
 }

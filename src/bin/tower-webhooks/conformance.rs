@@ -8,9 +8,11 @@ use std::{
 use bytes::Bytes;
 use http::{Request, StatusCode, Uri, header};
 
+use tower_webhooks::test_util::Provider;
+
 use crate::{
     client::{Answer, Sender, Unreachable},
-    providers::{Name, an_hour_before, xero_batch},
+    providers::{an_hour_before, sample, signer, wants_empty_answers, xero_batch},
 };
 
 /// One delivery and the answer it must get.
@@ -51,41 +53,46 @@ pub(crate) struct Rules {
 }
 
 impl Rules {
-    pub(crate) fn for_provider(provider: Name) -> Self {
+    pub(crate) fn for_provider(provider: Provider) -> Self {
         Self {
-            empty_body: provider.wants_empty_answers(),
+            empty_body: wants_empty_answers(provider),
             // Xero: "responds within 5 seconds"; the others give up after about 10 to 30.
-            deadline: Duration::from_secs(if provider == Name::Xero { 5 } else { 10 }),
+            deadline: Duration::from_secs(if provider == Provider::Xero { 5 } else { 10 }),
         }
     }
 }
 
 /// `check`: good, wrong key, stale, oversize, duplicate.
-pub(crate) fn check_cases(provider: Name, secret: &str, url: &str, body_limit: usize) -> Vec<Case> {
+pub(crate) fn check_cases(
+    provider: Provider,
+    secret: &str,
+    url: &str,
+    body_limit: usize,
+) -> Vec<Case> {
     let now = SystemTime::now();
     let then = an_hour_before(now);
-    let signer = |at: SystemTime, id: &str| provider.signer(secret, url, at).id(id);
+    let signer = |at: SystemTime, id: &str| signer(provider, secret, url, at).id(id);
     let accepted = Expect::Accepted {
-        exactly_200: provider == Name::Xero,
+        exactly_200: provider == Provider::Xero,
     };
     let unauthorized = Expect::Refused(StatusCode::UNAUTHORIZED);
-    let mut oversize = provider.sample(now).into_bytes();
+    let mut oversize = sample(provider, now).into_bytes();
     oversize.resize(body_limit + 1, b' ');
     vec![
         Case::new(
             "good",
-            signer(now, "msg_check_good").request(provider.sample(now)),
+            signer(now, "msg_check_good").request(sample(provider, now)),
             accepted,
         ),
         Case::new(
             "wrong key",
-            signer(now, "msg_check_wrong_key").wrongly_signed(provider.sample(now)),
+            signer(now, "msg_check_wrong_key").wrongly_signed(sample(provider, now)),
             unauthorized,
         ),
         Case::new(
             "stale",
-            signer(then, "msg_check_stale").request(provider.sample(then)),
-            if provider.timestamped() {
+            signer(then, "msg_check_stale").request(sample(provider, then)),
+            if provider.signs_timestamp() {
                 unauthorized
             } else {
                 Expect::Skipped(
@@ -109,7 +116,7 @@ pub(crate) fn check_cases(provider: Name, secret: &str, url: &str, body_limit: u
 /// turn, each with its own entropy.
 pub(crate) fn itr_cases(key: &str, url: &str, rounds: usize) -> Vec<Case> {
     let now = SystemTime::now();
-    let signer = Name::Xero.signer(key, url, now);
+    let signer = signer(Provider::Xero, key, url, now);
     (0..rounds * 2)
         .map(|n| {
             let body = xero_batch("[]", &format!("ITR{n}{now:?}"));

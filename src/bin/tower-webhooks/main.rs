@@ -23,8 +23,7 @@ use std::{
 use bytes::Bytes;
 use clap::{Args, Parser, Subcommand};
 use http::Uri;
-use providers::Name;
-use tower_webhooks::{Secret, layer::DEFAULT_BODY_LIMIT};
+use tower_webhooks::{Secret, layer::DEFAULT_BODY_LIMIT, test_util::Provider};
 
 /// Sign, send and check webhooks as Xero, Stripe, GitHub and a dozen other providers sign them.
 #[derive(Parser)]
@@ -67,8 +66,8 @@ enum Command {
     Check {
         /// The endpoint (http://).
         url: String,
-        #[arg(long, value_enum)]
-        provider: Name,
+        #[arg(long)]
+        provider: Provider,
         /// The endpoint's signing secret (or set WEBHOOK_SECRET).
         #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
         secret: String,
@@ -78,8 +77,8 @@ enum Command {
     },
     /// Check a captured request (headers and body from files) and explain why it fails.
     Verify {
-        #[arg(long, value_enum)]
-        provider: Name,
+        #[arg(long)]
+        provider: Provider,
         /// The signing secret (or set WEBHOOK_SECRET).
         #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
         secret: String,
@@ -100,8 +99,8 @@ enum Command {
 
 #[derive(Args)]
 struct Signing {
-    #[arg(long, value_enum)]
-    provider: Name,
+    #[arg(long)]
+    provider: Provider,
     /// The signing secret (or set WEBHOOK_SECRET).
     #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
     secret: String,
@@ -147,7 +146,7 @@ async fn run(command: Command) -> Outcome {
             let at = time(signing.at);
             let secret = secret(&signing.secret)?;
             let bytes = read_body(body.body.as_deref(), signing.provider, at)?;
-            let signer = signing.provider.signer(&secret, &body.signed_url, at);
+            let signer = providers::signer(signing.provider, &secret, &body.signed_url, at);
             for (name, value) in &signer.headers(&bytes) {
                 println!("{name}: {}", value.to_str().unwrap_or_default());
             }
@@ -158,7 +157,7 @@ async fn run(command: Command) -> Outcome {
             let at = time(signing.at);
             let secret = secret(&signing.secret)?;
             let bytes = read_body(body.body.as_deref(), signing.provider, at)?;
-            let request = signing.provider.signer(&secret, &url, at).request(bytes);
+            let request = providers::signer(signing.provider, &secret, &url, at).request(bytes);
             let answer = client::Sender::new()
                 .send(&target, request)
                 .await
@@ -183,7 +182,7 @@ async fn run(command: Command) -> Outcome {
                 return Err((USAGE, "--rounds must be at least 1".to_owned()));
             }
             let cases = conformance::itr_cases(&key, &url, rounds);
-            let rules = conformance::Rules::for_provider(Name::Xero);
+            let rules = conformance::Rules::for_provider(Provider::Xero);
             let failed = conformance::run(&target, cases, rules)
                 .await
                 .map_err(|e| (UNREACHABLE, e.0))?;
@@ -290,9 +289,13 @@ fn parse_url(url: &str) -> Result<Uri, (u8, String)> {
         })
 }
 
-fn read_body(path: Option<&str>, provider: Name, at: SystemTime) -> Result<Bytes, (u8, String)> {
+fn read_body(
+    path: Option<&str>,
+    provider: Provider,
+    at: SystemTime,
+) -> Result<Bytes, (u8, String)> {
     match path {
-        None => Ok(Bytes::from(provider.sample(at))),
+        None => Ok(Bytes::from(providers::sample(provider, at))),
         Some(path) => read_file(path),
     }
 }

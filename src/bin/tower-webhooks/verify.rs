@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, Method, Request};
 
-use crate::providers::Name;
+use tower_webhooks::test_util::{Provider, Signer};
 
 /// Reads captured headers: `Name: value` lines, optionally after a request line
 /// (`POST /path HTTP/1.1`), as curl `-v`, a proxy's log or a browser's "copy request headers"
@@ -37,14 +37,18 @@ pub(crate) fn parse_headers(text: &str) -> Result<(Option<String>, http::HeaderM
 
 /// Verifies; on failure, the lines that explain it.
 pub(crate) fn verify(
-    provider: Name,
+    provider: Provider,
     secret: &str,
     url: &str,
     at: SystemTime,
     headers: http::HeaderMap,
     body: Bytes,
 ) -> Result<Result<String, Vec<String>>, String> {
-    let scheme = provider.scheme(secret, at, url)?;
+    let scheme = Signer::new(provider, secret)
+        .url(url)
+        .at(at)
+        .scheme()
+        .map_err(|e| e.to_string())?;
     let uri: http::Uri = url.parse().map_err(|e| format!("--url: {e}"))?;
     let mut request = Request::new(());
     *request.method_mut() = Method::POST;

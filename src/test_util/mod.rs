@@ -1,0 +1,259 @@
+//! Signed requests for your handler's tests (the `test-util` feature): [`Signer`] signs a body
+//! the way each provider does, so a test is one line.
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use axum::{Router, body::Body, http::StatusCode, routing::post};
+//! use tower::ServiceExt as _;
+//! use tower_webhooks::{
+//!     WebhookSignatureLayer, stripe::Stripe,
+//!     test_util::{Provider, Signer},
+//! };
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let signer = Signer::new(Provider::Stripe, "whsec_test")
+//!     .url("https://example.com/webhooks/stripe")
+//!     .at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+//! let app = Router::new()
+//!     .route("/webhooks/stripe", post(|| async { StatusCode::OK }))
+//!     .route_layer(WebhookSignatureLayer::new(Stripe::new("whsec_test").with_clock(signer.clock())));
+//!
+//! let ok = app.clone().oneshot(signer.request(r#"{"id":"evt_1"}"#).map(Body::from)).await.unwrap();
+//! assert_eq!(ok.status(), StatusCode::OK);
+//! let forged = app.clone().oneshot(signer.wrongly_signed("{}").map(Body::from)).await.unwrap();
+//! assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+//! let replayed = app.oneshot(signer.stale("{}").map(Body::from)).await.unwrap();
+//! assert_eq!(replayed.status(), StatusCode::UNAUTHORIZED);
+//! # }
+//! ```
+
+mod provider;
+mod sign;
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::{HeaderMap, Request, Uri};
+
+pub use provider::{Provider, UnknownProvider};
+use sign::{hex, value};
+
+use crate::{ConfigError, Secret, SignatureScheme};
+
+/// Signs bodies as a [`Provider`] does. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Signer {
+    provider: Provider,
+    secret: Secret,
+    at: SystemTime,
+    url: String,
+    id: String,
+}
+
+impl Signer {
+    /// Signs as `provider` with `secret`, now, for `https://example.com/webhooks`, with the
+    /// delivery id `msg_test`.
+    pub fn new(provider: Provider, secret: impl Into<Secret>) -> Self {
+        Self {
+            provider,
+            secret: secret.into(),
+            at: SystemTime::now(),
+            url: "https://example.com/webhooks".to_owned(),
+            id: "msg_test".to_owned(),
+        }
+    }
+
+    /// Signs as of `at` (give the scheme under test [`clock`](Self::clock)).
+    #[must_use]
+    pub fn at(mut self, at: SystemTime) -> Self {
+        self.at = at;
+        self
+    }
+
+    /// The URL the request goes to (its path, and for Twilio and Square what is signed).
+    #[must_use]
+    pub fn url(mut self, url: &str) -> Self {
+        self.url = url.to_owned();
+        self
+    }
+
+    /// The delivery id, for providers that send one.
+    #[must_use]
+    pub fn id(mut self, id: &str) -> Self {
+        self.id = id.to_owned();
+        self
+    }
+
+    /// A correctly signed `POST` of `body`.
+    pub fn request(&self, body: impl Into<Bytes>) -> Request<Bytes> {
+        self.build(body.into(), self.secret.expose_secret(), self.at)
+    }
+
+    /// The same, signed with another key: the verifier must refuse it.
+    pub fn wrongly_signed(&self, body: impl Into<Bytes>) -> Request<Bytes> {
+        let mut other = self.secret.expose_secret().to_vec();
+        if let Some(last) = other.last_mut() {
+            // A digit stays in the base64 and hex alphabets, and unlike a letter cannot be the
+            // same digit in another case, which a hex decoder would read as the same key.
+            *last = if *last == b'0' { b'1' } else { b'0' };
+        }
+        self.build(body.into(), &other, self.at)
+    }
+
+    /// The same, signed an hour before [`at`](Self::at): a replay that a timestamped scheme
+    /// must refuse. (For schemes that sign no timestamp it verifies.)
+    pub fn stale(&self, body: impl Into<Bytes>) -> Request<Bytes> {
+        let at = self.at - Duration::from_secs(3600);
+        self.build(body.into(), self.secret.expose_secret(), at)
+    }
+
+    /// The same delivery again, byte for byte, as a provider retries it: what an
+    /// [`IdempotencyLayer`](crate::idempotency::IdempotencyLayer) must recognise. (It is
+    /// [`request`](Self::request) by another name, so a test says what it means.)
+    pub fn replayed(&self, body: impl Into<Bytes>) -> Request<Bytes> {
+        self.request(body)
+    }
+
+    /// A clock stopped at [`at`](Self::at), for the scheme under test: `with_clock(signer.clock())`.
+    #[must_use]
+    pub fn clock(&self) -> crate::Clock {
+        crate::Clock::fixed(self.at)
+    }
+
+    /// The headers a correctly signed delivery of `body` carries.
+    pub fn headers(&self, body: &[u8]) -> HeaderMap {
+        self.sign(body, self.secret.expose_secret(), self.at)
+    }
+
+    /// For an Ed25519 provider, the public key its verifier takes, in the verifier's format
+    /// (`whpk_…` for Standard Webhooks `v1a`, hex for Discord); `None` for the HMAC providers,
+    /// whose verifier takes the secret itself.
+    #[must_use]
+    pub fn public_key(&self) -> Option<String> {
+        #[cfg(feature = "ed25519")]
+        {
+            let public = sign::signing_key(self.secret.expose_secret())
+                .verifying_key()
+                .to_bytes();
+            match self.provider {
+                Provider::Discord => return Some(hex(&public)),
+                Provider::StandardWebhooksV1a => {
+                    return Some(format!("whpk_{}", sign::b64(&public)));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The crate's verifier for what this signer signs: the same secret (for Ed25519, the
+    /// [public key](Self::public_key)), its clock stopped at [`at`](Self::at), and for Square
+    /// and Twilio the origin of [`url`](Self::url) as the public base URL. For tests that run
+    /// every provider through one piece of code, and for the command line's `verify`.
+    ///
+    /// Fails as the scheme's constructor does: a Xemelgo secret of 24 characters or fewer,
+    /// a `whsec_` secret that is not base64, a URL with no origin.
+    ///
+    /// ```
+    /// use tower_webhooks::test_util::{Provider, Signer};
+    ///
+    /// for &provider in Provider::ALL {
+    ///     let secret = match provider.name() {
+    ///         "standard-webhooks" | "svix" => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    ///         "discord" => "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a",
+    ///         "standard-webhooks-v1a" => "whsk_KioqKioqKioqKioqKioqKioqKioqKioqKioqKio=",
+    ///         _ => "a-secret-longer-than-24-characters",
+    ///     };
+    ///     let signer = Signer::new(provider, secret);
+    ///     let body = if provider == Provider::Twilio { "Body=hi" } else { r#"{"webhookTimestamp":0}"# };
+    ///     let (head, body) = signer.request(body).into_parts();
+    ///     let verdict = signer.scheme().unwrap().verify(&head, &body);
+    ///     // Linear's timestamp is the body's, and this one is from 1970.
+    ///     assert_eq!(verdict.is_ok(), provider != Provider::Linear, "{provider}");
+    /// }
+    /// ```
+    pub fn scheme(&self) -> Result<Box<dyn SignatureScheme>, ConfigError> {
+        use crate::*;
+        let secret = self.secret.clone();
+        let clock = self.clock();
+        let origin = || {
+            let uri: Uri = self.url.parse().map_err(|_| {
+                ConfigError::invalid_setting(
+                    "test_util::Signer",
+                    format_args!("the URL {:?} has no origin", self.url),
+                )
+            })?;
+            match (uri.scheme_str(), uri.authority()) {
+                (Some(scheme), Some(authority)) => Ok(format!("{scheme}://{authority}")),
+                _ => Err(ConfigError::invalid_setting(
+                    "test_util::Signer",
+                    format_args!("the URL {:?} has no origin", self.url),
+                )),
+            }
+        };
+        Ok(match self.provider {
+            Provider::StandardWebhooks => {
+                Box::new(standard_webhooks::StandardWebhooks::new(secret)?.with_clock(clock))
+            }
+            Provider::Svix => Box::new(svix::Svix::new(secret)?.with_clock(clock)),
+            Provider::Stripe => Box::new(stripe::Stripe::new(secret).with_clock(clock)),
+            Provider::GitHub => Box::new(github::GitHub::new(secret)),
+            Provider::GitHubSha1 => Box::new(github::GitHub::legacy_sha1(secret)?),
+            Provider::Slack => Box::new(slack::Slack::new(secret).with_clock(clock)),
+            Provider::Shopify => Box::new(shopify::Shopify::new(secret)),
+            Provider::Paddle => Box::new(paddle::Paddle::new(secret).with_clock(clock)),
+            Provider::Linear => Box::new(linear::Linear::new(secret).with_clock(clock)),
+            Provider::Zoom => Box::new(zoom::Zoom::new(secret).with_clock(clock)),
+            Provider::Square => {
+                Box::new(square::Square::new(secret).with_public_base_url(&origin()?)?)
+            }
+            Provider::Twilio => {
+                Box::new(twilio::Twilio::new(secret).with_public_base_url(&origin()?)?)
+            }
+            Provider::Xero => Box::new(xero::Xero::new(secret)),
+            Provider::InvoiceAhoy => Box::new(invoice_ahoy::InvoiceAhoy::new(secret)),
+            Provider::Xemelgo => Box::new(xemelgo::Xemelgo::new(secret)?),
+            #[cfg(feature = "ed25519")]
+            Provider::Discord => Box::new(
+                discord::Discord::new(self.public_key().expect("an Ed25519 provider"))?
+                    .with_clock(clock),
+            ),
+            #[cfg(feature = "ed25519")]
+            Provider::StandardWebhooksV1a => Box::new(
+                standard_webhooks::StandardWebhooksV1a::new(
+                    self.public_key().expect("an Ed25519 provider"),
+                )?
+                .with_clock(clock),
+            ),
+        })
+    }
+
+    /// The URL the request goes to: for a Twilio JSON body, with its `bodySHA256`.
+    fn url_for(&self, body: &[u8]) -> std::borrow::Cow<'_, str> {
+        let json = body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| matches!(b, b'{' | b'['));
+        if self.provider != Provider::Twilio || !json || self.url.contains("bodySHA256=") {
+            return self.url.as_str().into();
+        }
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        let hash = hex(&<sha2::Sha256 as sha2::Digest>::digest(body));
+        format!("{}{separator}bodySHA256={hash}", self.url).into()
+    }
+
+    fn build(&self, body: Bytes, secret: &[u8], at: SystemTime) -> Request<Bytes> {
+        let uri: Uri = self.url_for(&body).parse().expect("a valid URL");
+        let mut request = Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))
+            .body(body)
+            .expect("a valid request");
+        if let Some(authority) = uri.authority() {
+            request
+                .headers_mut()
+                .insert(http::header::HOST, value(authority.as_str()));
+        }
+        let headers = self.sign(request.body(), secret, at);
+        request.headers_mut().extend(headers);
+        request
+    }
+}
