@@ -299,6 +299,44 @@ async fn sign_send_and_verify_with_usable_exit_codes() {
     .await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("ends with a newline"), "{out}");
+    // Twilio signs the URL: without --url, the captured request line and Host give it.
+    let form = dir.join("form.txt");
+    std::fs::write(&form, "Body=Hello&From=%2B15005550006").unwrap();
+    let form = form.to_str().unwrap();
+    let (code, signed) = cli(&[
+        "sign",
+        "--provider",
+        "twilio",
+        "--secret",
+        "twilio-token",
+        "--body",
+        form,
+        "--signed-url",
+        "https://hooks.example.com/twilio/sms?x=1",
+    ])
+    .await;
+    assert_eq!(code, 0);
+    for (host, expected) in [("hooks.example.com", 0), ("elsewhere.example.com", 1)] {
+        let captured = dir.join(format!("twilio-{host}.txt"));
+        std::fs::write(
+            &captured,
+            format!("POST /twilio/sms?x=1 HTTP/1.1\nHost: {host}\n{signed}"),
+        )
+        .unwrap();
+        let (code, out) = cli(&[
+            "verify",
+            "--provider",
+            "twilio",
+            "--secret",
+            "twilio-token",
+            "--headers",
+            captured.to_str().unwrap(),
+            "--body",
+            form,
+        ])
+        .await;
+        assert_eq!(code, expected, "{host}: {out}");
+    }
     // Usage errors are 2, an endpoint nobody answers at is 3.
     let (code, _) = cli(&[
         "verify",

@@ -88,9 +88,10 @@ enum Command {
         /// The body, byte for byte as received (`-` for standard input).
         #[arg(long)]
         body: String,
-        /// The public URL the provider posted to (Square and Twilio sign it).
-        #[arg(long, default_value = "https://example.com/webhooks")]
-        url: String,
+        /// The public URL the provider posted to, which Square and Twilio sign (default:
+        /// https:// with the captured Host and request line).
+        #[arg(long)]
+        url: Option<String>,
         /// Check the signed timestamp as of this Unix time (when the capture was made).
         #[arg(long)]
         at: Option<u64>,
@@ -223,17 +224,15 @@ async fn run(command: Command) -> Outcome {
             let (path, header_map) = verify::parse_headers(&header_text)
                 .map_err(|e| (USAGE, format!("--headers {headers}: {e}")))?;
             let body = read_file(&body)?;
-            let url = match (path, url.parse::<Uri>()) {
-                // A request line's path beats the default URL's, which only gives the origin.
-                (Some(path), Ok(uri)) if uri.path() == "/webhooks" && uri.query().is_none() => {
-                    format!(
-                        "{}://{}{path}",
-                        uri.scheme_str().unwrap_or("https"),
-                        uri.authority().map_or("example.com", |a| a.as_str())
-                    )
-                }
-                _ => url,
-            };
+            // Without --url, the captured request line and Host say where it was sent, as far
+            // as Square and Twilio (which sign the URL) are concerned; behind TLS it was https.
+            let url = url.unwrap_or_else(|| {
+                let host = header_map
+                    .get(http::header::HOST)
+                    .and_then(|host| host.to_str().ok())
+                    .unwrap_or("example.com");
+                format!("https://{host}{}", path.as_deref().unwrap_or("/"))
+            });
             match verify::verify(provider, &key, &url, time(at), header_map, body)
                 .map_err(|e| (USAGE, e))?
             {
