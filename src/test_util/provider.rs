@@ -2,7 +2,7 @@
 
 use std::{fmt, str::FromStr};
 
-/// The providers a [`Signer`] signs as.
+/// The providers a [`Signer`](super::Signer) signs as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Provider {
@@ -40,12 +40,12 @@ pub enum Provider {
     Xemelgo,
     /// Discord interactions: `X-Signature-Ed25519` over `{timestamp}{body}`. The secret is the
     /// application's Ed25519 private key seed in hex (64 digits); the verifier takes
-    /// [`Signer::public_key`].
+    /// [`Signer::public_key`](super::Signer::public_key).
     #[cfg(feature = "ed25519")]
     Discord,
     /// Standard Webhooks `v1a` (Ed25519): `webhook-signature: v1a,…`. The secret is `whsk_` +
     /// base64 of the 32-byte seed (or of the 64-byte seed and public key); the verifier takes
-    /// [`Signer::public_key`].
+    /// [`Signer::public_key`](super::Signer::public_key).
     #[cfg(feature = "ed25519")]
     StandardWebhooksV1a,
 }
