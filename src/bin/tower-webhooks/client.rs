@@ -1,11 +1,21 @@
-//! Sends a request and reads the whole answer, timing it.
+//! Sends a request over HTTP or HTTPS and reads the whole answer, timing it.
 
-use std::time::{Duration, Instant};
+use std::{
+    path::Path,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use bytes::Bytes;
 use http::{HeaderMap, Request, StatusCode, Uri};
 use http_body_util::{BodyExt as _, Full};
-use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
+use hyper_util::{
+    client::legacy::{Client, connect::HttpConnector},
+    rt::TokioExecutor,
+};
+use rustls::pki_types::{CertificateDer, ServerName, pem::PemObject as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 
 /// What the endpoint answered.
 #[derive(Debug)]
@@ -26,18 +36,49 @@ const PATIENCE: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub(crate) struct Sender {
-    client: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    tls: Arc<rustls::ClientConfig>,
 }
 
 impl Sender {
-    pub(crate) fn new() -> Self {
-        Self {
+    /// A sender that trusts the public roots (Mozilla's, built in) and, for a test or
+    /// staging server, the certificates in the PEM file `extra_roots`.
+    pub(crate) fn new(extra_roots: Option<&Path>) -> Result<Self, String> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(path) = extra_roots {
+            let read = |e: &dyn std::fmt::Display| format!("--ca-cert {}: {e}", path.display());
+            let mut added = 0;
+            for certificate in CertificateDer::pem_file_iter(path).map_err(|e| read(&e))? {
+                roots
+                    .add(certificate.map_err(|e| read(&e))?)
+                    .map_err(|e| read(&e))?;
+                added += 1;
+            }
+            if added == 0 {
+                return Err(read(&"no PEM certificate in it"));
+            }
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        let connector = HttpsConnectorBuilder::new()
+            .with_tls_config(tls.clone())
+            .https_or_http()
+            .enable_http1()
+            .build();
+        Ok(Self {
             // A connection per delivery, as providers send them; and a refused oversize body
             // leaves its connection unusable, which a pooled client would try again.
             client: Client::builder(TokioExecutor::new())
                 .pool_max_idle_per_host(0)
-                .build_http(),
-        }
+                .build(connector),
+            tls: Arc::new(tls),
+        })
     }
 
     /// Sends `request` to `url` (its path and `Host` come from `url`).
@@ -46,12 +87,6 @@ impl Sender {
         url: &Uri,
         request: Request<Bytes>,
     ) -> Result<Answer, Unreachable> {
-        if url.scheme_str() != Some("http") {
-            return Err(Unreachable(format!(
-                "{url}: only http:// URLs are supported; point the command at the server itself \
-                 (http://127.0.0.1:PORT/...), not at its HTTPS proxy"
-            )));
-        }
         let (mut head, body) = request.into_parts();
         head.uri = url.clone();
         let started = Instant::now();
@@ -61,8 +96,12 @@ impl Sender {
                 .request(Request::from_parts(head, Full::new(body))),
         );
         let response = match sent.await {
-            Err(_) => return Err(Unreachable(format!("{url}: no answer within {PATIENCE:?}"))),
-            Ok(Err(error)) => return Err(Unreachable(format!("{url}: {}", source_chain(&error)))),
+            Err(_) => {
+                return Err(Unreachable(format!("{url}: no answer within {PATIENCE:?}")));
+            }
+            Ok(Err(error)) => {
+                return Err(Unreachable(format!("{url}: {}", source_chain(&error))));
+            }
             Ok(Ok(response)) => response,
         };
         let (parts, body) = response.into_parts();
@@ -84,6 +123,121 @@ impl Sender {
             elapsed: started.elapsed(),
         })
     }
+
+    /// Sends a body the endpoint may refuse before reading it (one over its limit), reading
+    /// the answer while still writing. A client that writes the whole body first (hyper's
+    /// among them) fails with a broken pipe when the server answers `413` and closes, and
+    /// loses the answer; a provider's client sees it.
+    pub(crate) async fn send_unread(
+        &self,
+        url: &Uri,
+        request: Request<Bytes>,
+    ) -> Result<Answer, Unreachable> {
+        let fail = |what: &str, error: &dyn std::fmt::Display| {
+            Unreachable(format!("{url}: {what}: {error}"))
+        };
+        let authority = url
+            .authority()
+            .ok_or_else(|| Unreachable(format!("{url}: no host")))?;
+        let https = url.scheme_str() == Some("https");
+        let port = authority.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let started = Instant::now();
+        let connecting = tokio::net::TcpStream::connect((authority.host(), port));
+        let tcp = tokio::time::timeout(PATIENCE, connecting)
+            .await
+            .map_err(|_| Unreachable(format!("{url}: no connection within {PATIENCE:?}")))?
+            .map_err(|e| fail("connecting", &e))?;
+        let received = if https {
+            let host = authority
+                .host()
+                .trim_start_matches('[')
+                .trim_end_matches(']');
+            let name = ServerName::try_from(host.to_owned()).map_err(|e| fail("the host", &e))?;
+            let tls = tokio_rustls::TlsConnector::from(Arc::clone(&self.tls))
+                .connect(name, tcp)
+                .await
+                .map_err(|e| fail("TLS", &e))?;
+            exchange(tls, url, request).await?
+        } else {
+            exchange(tcp, url, request).await?
+        };
+        parse_answer(&received, started.elapsed()).map_err(|e| fail("the answer", &e))
+    }
+}
+
+/// Writes the request on `stream` while reading the answer until the server closes.
+async fn exchange<S>(stream: S, url: &Uri, request: Request<Bytes>) -> Result<Vec<u8>, Unreachable>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (mut reader, mut writer) = tokio::io::split(stream);
+    let (head, body) = request.into_parts();
+    let authority = url.authority().map_or("", |a| a.as_str());
+    let mut text = format!(
+        "POST {} HTTP/1.1\r\nhost: {authority}\r\ncontent-length: {}\r\nconnection: close\r\n",
+        url.path_and_query().map_or("/", |p| p.as_str()),
+        body.len()
+    );
+    for (name, value) in &head.headers {
+        if name != http::header::HOST && name != http::header::CONTENT_LENGTH {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    text.push_str("\r\n");
+    // The writer's errors are expected (the server closes early) and say nothing the answer
+    // does not.
+    let writing = tokio::spawn(async move {
+        let _ = writer.write_all(text.as_bytes()).await;
+        let _ = writer.write_all(&body).await;
+        let _ = writer.flush().await;
+    });
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(PATIENCE, async {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match reader.read(&mut chunk).await {
+                Ok(0) => return Ok(()),
+                Ok(n) => received.extend_from_slice(&chunk[..n]),
+                // A reset after the answer arrived still leaves the answer.
+                Err(_) if !received.is_empty() => return Ok(()),
+                Err(error) => return Err(error),
+            }
+        }
+    })
+    .await;
+    writing.abort();
+    match read {
+        Err(_) => Err(Unreachable(format!("{url}: no answer within {PATIENCE:?}"))),
+        Ok(Err(error)) => Err(Unreachable(format!("{url}: reading the answer: {error}"))),
+        Ok(Ok(())) => Ok(received),
+    }
+}
+
+fn parse_answer(received: &[u8], elapsed: Duration) -> Result<Answer, String> {
+    let mut header_slots = [httparse::EMPTY_HEADER; 64];
+    let mut response = httparse::Response::new(&mut header_slots);
+    let length = match response.parse(received) {
+        Ok(httparse::Status::Complete(length)) => length,
+        Ok(httparse::Status::Partial) => return Err("the connection closed mid-answer".into()),
+        Err(error) => return Err(format!("not HTTP: {error}")),
+    };
+    let status = StatusCode::from_u16(response.code.unwrap_or(0)).map_err(|e| e.to_string())?;
+    let mut headers = HeaderMap::new();
+    for header in response.headers.iter() {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(header.name.as_bytes()),
+            http::HeaderValue::from_bytes(header.value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    Ok(Answer {
+        status,
+        headers,
+        body: Bytes::copy_from_slice(&received[length..]),
+        elapsed,
+    })
 }
 
 fn source_chain(error: &dyn std::error::Error) -> String {
@@ -95,106 +249,4 @@ fn source_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-impl Sender {
-    /// Sends a body the endpoint may refuse before reading it (one over its limit), reading
-    /// the answer while still writing. A client that writes the whole body first (hyper's
-    /// among them) fails with a broken pipe when the server answers `413` and closes, and
-    /// loses the answer; a provider's client sees it.
-    pub(crate) async fn send_unread(
-        &self,
-        url: &Uri,
-        request: Request<Bytes>,
-    ) -> Result<Answer, Unreachable> {
-        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-
-        let fail = |what: &str, error: &dyn std::fmt::Display| {
-            Unreachable(format!("{url}: {what}: {error}"))
-        };
-        let authority = url
-            .authority()
-            .ok_or_else(|| Unreachable(format!("{url}: no host")))?;
-        let address = match authority.port_u16() {
-            Some(_) => authority.as_str().to_owned(),
-            None => format!("{}:80", authority.host()),
-        };
-        let started = Instant::now();
-        let stream = tokio::time::timeout(PATIENCE, tokio::net::TcpStream::connect(&address))
-            .await
-            .map_err(|_| Unreachable(format!("{url}: no connection within {PATIENCE:?}")))?
-            .map_err(|e| fail("connecting", &e))?;
-        let (mut reader, mut writer) = stream.into_split();
-
-        let (head, body) = request.into_parts();
-        let mut text = format!(
-            "POST {} HTTP/1.1\r\nhost: {authority}\r\ncontent-length: {}\r\nconnection: close\r\n",
-            url.path_and_query().map_or("/", |p| p.as_str()),
-            body.len()
-        );
-        for (name, value) in &head.headers {
-            if name != http::header::HOST && name != http::header::CONTENT_LENGTH {
-                text.push_str(&format!(
-                    "{name}: {}\r\n",
-                    String::from_utf8_lossy(value.as_bytes())
-                ));
-            }
-        }
-        text.push_str("\r\n");
-        // The writer's errors are expected (the server closes early) and say nothing the
-        // answer does not.
-        let writing = tokio::spawn(async move {
-            let _ = writer.write_all(text.as_bytes()).await;
-            let _ = writer.write_all(&body).await;
-        });
-        let mut received = Vec::new();
-        let read = tokio::time::timeout(PATIENCE, async {
-            let mut chunk = [0u8; 8192];
-            loop {
-                match reader.read(&mut chunk).await {
-                    Ok(0) => return Ok(()),
-                    Ok(n) => received.extend_from_slice(&chunk[..n]),
-                    // A reset after the answer arrived still leaves the answer.
-                    Err(_) if !received.is_empty() => return Ok(()),
-                    Err(error) => return Err(error),
-                }
-            }
-        })
-        .await;
-        writing.abort();
-        match read {
-            Err(_) => return Err(Unreachable(format!("{url}: no answer within {PATIENCE:?}"))),
-            Ok(Err(error)) => return Err(fail("reading the answer", &error)),
-            Ok(Ok(())) => {}
-        }
-        let elapsed = started.elapsed();
-        let mut header_slots = [httparse::EMPTY_HEADER; 64];
-        let mut response = httparse::Response::new(&mut header_slots);
-        let length = match response.parse(&received) {
-            Ok(httparse::Status::Complete(length)) => length,
-            Ok(httparse::Status::Partial) => {
-                return Err(Unreachable(format!(
-                    "{url}: the connection closed mid-answer"
-                )));
-            }
-            Err(error) => return Err(fail("not an HTTP answer", &error)),
-        };
-        let status =
-            StatusCode::from_u16(response.code.unwrap_or(0)).map_err(|e| fail("the status", &e))?;
-        let mut headers = HeaderMap::new();
-        for header in response.headers.iter() {
-            if let (Ok(name), Ok(value)) = (
-                http::HeaderName::from_bytes(header.name.as_bytes()),
-                http::HeaderValue::from_bytes(header.value),
-            ) {
-                headers.append(name, value);
-            }
-        }
-        Ok(Answer {
-            status,
-            headers,
-            body: Bytes::copy_from_slice(&received[length..]),
-            elapsed,
-        })
-    }
 }

@@ -141,11 +141,11 @@ pub(crate) fn itr_cases(key: &str, url: &str, rounds: usize) -> Vec<Case> {
 
 /// Sends each case in order, printing a line per case; the names of the cases that failed.
 pub(crate) async fn run(
+    sender: &Sender,
     url: &Uri,
     cases: Vec<Case>,
     rules: Rules,
 ) -> Result<Vec<String>, Unreachable> {
-    let sender = Sender::new();
     let total = cases.len();
     let mut failed = Vec::new();
     let mut first: Option<Request<Bytes>> = None;

@@ -44,8 +44,10 @@ enum Command {
     },
     /// Sign a body (or a built-in sample event) and POST it to URL; print the answer.
     Send {
-        /// Where to send it (http://).
+        /// Where to send it (http:// or https://).
         url: String,
+        #[command(flatten)]
+        net: Net,
         #[command(flatten)]
         signing: Signing,
         #[command(flatten)]
@@ -53,8 +55,10 @@ enum Command {
     },
     /// Play Xero's "Intent to receive" series against URL: would Xero accept the endpoint?
     Itr {
-        /// The endpoint (http://).
+        /// The endpoint (http:// or https://).
         url: String,
+        #[command(flatten)]
+        net: Net,
         /// The webhook key from the Xero developer portal (or set XERO_WEBHOOK_KEY).
         #[arg(long, env = "XERO_WEBHOOK_KEY", hide_env_values = true)]
         key: String,
@@ -64,8 +68,10 @@ enum Command {
     },
     /// Run a conformance suite against URL: good, wrong key, stale, oversize, duplicate.
     Check {
-        /// The endpoint (http://).
+        /// The endpoint (http:// or https://).
         url: String,
+        #[command(flatten)]
+        net: Net,
         #[arg(long)]
         provider: Provider,
         /// The endpoint's signing secret (or set WEBHOOK_SECRET).
@@ -96,6 +102,20 @@ enum Command {
         #[arg(long)]
         at: Option<u64>,
     },
+}
+
+#[derive(Args)]
+struct Net {
+    /// Also trust the CA certificates in this PEM file (a staging or test server's); the
+    /// public roots are always trusted.
+    #[arg(long)]
+    ca_cert: Option<std::path::PathBuf>,
+}
+
+impl Net {
+    fn sender(&self) -> Result<client::Sender, (u8, String)> {
+        client::Sender::new(self.ca_cert.as_deref()).map_err(|e| (USAGE, e))
+    }
 }
 
 #[derive(Args)]
@@ -153,13 +173,19 @@ async fn run(command: Command) -> Outcome {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Send { url, signing, body } => {
+        Command::Send {
+            url,
+            net,
+            signing,
+            body,
+        } => {
             let target = parse_url(&url)?;
             let at = time(signing.at);
             let secret = secret(&signing.secret)?;
             let bytes = read_body(body.body.as_deref(), signing.provider, at)?;
             let request = providers::signer(signing.provider, &secret, &url, at).request(bytes);
-            let answer = client::Sender::new()
+            let answer = net
+                .sender()?
                 .send(&target, request)
                 .await
                 .map_err(|e| (UNREACHABLE, e.0))?;
@@ -176,7 +202,12 @@ async fn run(command: Command) -> Outcome {
                 ExitCode::from(FAILED)
             })
         }
-        Command::Itr { url, key, rounds } => {
+        Command::Itr {
+            url,
+            net,
+            key,
+            rounds,
+        } => {
             let target = parse_url(&url)?;
             let key = secret(&key)?;
             if rounds == 0 {
@@ -184,12 +215,14 @@ async fn run(command: Command) -> Outcome {
             }
             let cases = conformance::itr_cases(&key, &url, rounds);
             let rules = conformance::Rules::for_provider(Provider::Xero);
-            let failed = conformance::run(&target, cases, rules)
+            let failed = conformance::run(&net.sender()?, &target, cases, rules)
                 .await
                 .map_err(|e| (UNREACHABLE, e.0))?;
-            eprintln!(
-                "note: Xero itself calls https:// on port 443; serve this endpoint behind TLS"
-            );
+            if target.scheme_str() != Some("https") || target.port_u16().is_some_and(|p| p != 443) {
+                eprintln!(
+                    "note: Xero itself calls https:// on port 443; serve this endpoint behind TLS"
+                );
+            }
             verdict(
                 &failed,
                 "Xero would accept this endpoint's Intent to receive",
@@ -197,6 +230,7 @@ async fn run(command: Command) -> Outcome {
         }
         Command::Check {
             url,
+            net,
             provider,
             secret: text,
             body_limit,
@@ -204,10 +238,14 @@ async fn run(command: Command) -> Outcome {
             let target = parse_url(&url)?;
             let key = secret(&text)?;
             let cases = conformance::check_cases(provider, &key, &url, body_limit);
-            let failed =
-                conformance::run(&target, cases, conformance::Rules::for_provider(provider))
-                    .await
-                    .map_err(|e| (UNREACHABLE, e.0))?;
+            let failed = conformance::run(
+                &net.sender()?,
+                &target,
+                cases,
+                conformance::Rules::for_provider(provider),
+            )
+            .await
+            .map_err(|e| (UNREACHABLE, e.0))?;
             verdict(&failed, "the endpoint passed every case")
         }
         Command::Verify {
