@@ -338,6 +338,8 @@ async fn sign_send_and_verify_with_usable_exit_codes() {
         assert_eq!(code, expected, "{host}: {out}");
     }
     // Usage errors are 2, an endpoint nobody answers at is 3.
+    let (code, _) = cli(&["sign", "--provider", "xero", "--secret", ""]).await;
+    assert_eq!(code, 2, "an empty secret is refused");
     let (code, _) = cli(&[
         "verify",
         "--provider",
