@@ -26,6 +26,12 @@
 //! assert_eq!(replayed.status(), StatusCode::UNAUTHORIZED);
 //! # }
 //! ```
+//!
+//! [`Provider::ALL`] lists every provider, and [`Signer::scheme`] builds the verifier that a
+//! signer's requests pass, for tests that run every provider through one piece of code. The
+//! signatures are computed from the providers' documentation, not by the crate's verifiers;
+//! the crate's tests check them against the providers' published vectors and, on random
+//! deliveries, against a second signer written apart from this one.
 
 mod provider;
 mod sign;
