@@ -260,3 +260,21 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_has_the_grpc_status_of_its_http_status() {
+        for (rejection, http, grpc) in [
+            (Rejection::signature_mismatch(), 401, 16),
+            (Rejection::body_too_large(64), 413, 8),
+            (Rejection::body_timeout(), 408, 4),
+            (Rejection::body_unreadable(), 400, 3),
+        ] {
+            assert_eq!(rejection.status().as_u16(), http, "{rejection}");
+            assert_eq!(rejection.grpc_status(), grpc, "{rejection}");
+        }
+    }
+}

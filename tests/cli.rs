@@ -78,6 +78,15 @@ async fn itr_and_check_pass_against_the_xero_example() {
 }
 
 #[tokio::test]
+async fn the_tonic_example_passes_xeros_intent_to_receive() {
+    let (_server, url) = start("tonic", &[("XERO_WEBHOOK_KEY", XERO_KEY)]).await;
+    let (code, out) = cli(&["itr", &url, "--key", XERO_KEY]).await;
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = cli(&["check", &url, "--provider", "xero", "--secret", XERO_KEY]).await;
+    assert_eq!(code, 0, "{out}");
+}
+
+#[tokio::test]
 async fn check_passes_against_the_seed_examples() {
     for (name, var, provider, secret) in [
         (
