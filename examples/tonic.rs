@@ -11,8 +11,11 @@
 //! clients expect, `grpc-status: 16` (`UNAUTHENTICATED`), not a bare `401`.
 //!
 //! ```sh
-//! grpcurl -plaintext 127.0.0.1:50051 grpc.health.v1.Health/Check
+//! grpc_health_probe -addr=127.0.0.1:50051      # gRPC: status: SERVING
+//! tower-webhooks itr http://127.0.0.1:50051/webhooks/xero --key "$XERO_WEBHOOK_KEY"
 //! ```
+//!
+//! (`grpcurl` needs the server to offer reflection, which this one does not.)
 
 use std::process::ExitCode;
 
