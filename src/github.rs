@@ -28,11 +28,12 @@ use crate::{
     ConfigError, Keys, Secret,
     hmac_scheme::{Algorithm, HmacScheme, SignatureFormat},
     preset::hmac_preset,
+    routing::EventKey,
 };
 
-/// Where GitHub says a delivery's type: the `X-GitHub-Event` header (`push`, `pull_request`, …). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey =
-    crate::routing::EventKey::header(http::HeaderName::from_static("x-github-event"));
+/// Where GitHub says a delivery's type: the `X-GitHub-Event` header (`push`, `pull_request`, …).
+/// See [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::header(http::HeaderName::from_static("x-github-event"));
 
 hmac_preset!(
     /// Verifies GitHub deliveries. See the [module docs](crate::github).

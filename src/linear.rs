@@ -26,15 +26,16 @@
 
 use std::time::Duration;
 
-/// Where a Linear event says its type: `type` and `action`, routed as `Issue.create`, `Comment.update`, … See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey =
-    crate::routing::EventKey::fields(&["type", "action"]);
-
 use crate::{
     ConfigError, Keys, ReplayWindow, Secret,
     hmac_scheme::{HmacScheme, Timestamp, TimestampUnit},
     preset::hmac_preset,
+    routing::EventKey,
 };
+
+/// Where a Linear event says its type: `type` and `action`, routed as `Issue.create`,
+/// `Comment.update`, … See [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::fields(&["type", "action"]);
 
 /// `@linear/sdk`'s tolerance.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(60);

@@ -26,14 +26,16 @@
 
 use std::time::Duration;
 
-/// Where a Paddle Billing event says its type: `event_type` (`transaction.completed`, …). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("event_type");
-
 use crate::{
     ConfigError, Keys, ReplayWindow, Secret,
     hmac_scheme::{HmacScheme, SignatureFormat, Timestamp, TimestampUnit},
     preset::hmac_preset,
+    routing::EventKey,
 };
+
+/// Where a Paddle Billing event says its type: `event_type` (`transaction.completed`, …). See
+/// [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("event_type");
 
 /// Paddle's SDKs' default tolerance.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5);

@@ -30,11 +30,12 @@ use crate::{
     ConfigError, Keys, Secret,
     hmac_scheme::{Encoding, HmacScheme},
     preset::hmac_preset,
+    routing::EventKey,
 };
 
-/// Where Shopify says a delivery's type: the `X-Shopify-Topic` header (`orders/create`, …). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey =
-    crate::routing::EventKey::header(http::HeaderName::from_static("x-shopify-topic"));
+/// Where Shopify says a delivery's type: the `X-Shopify-Topic` header (`orders/create`, …). See
+/// [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::header(http::HeaderName::from_static("x-shopify-topic"));
 
 hmac_preset!(
     /// Verifies Shopify deliveries. See the [module docs](crate::shopify).

@@ -28,14 +28,16 @@
 
 use std::time::Duration;
 
-/// Where a Slack Events API request says its type: the top-level `type` (`event_callback`, `url_verification`). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
-
 use crate::{
     ConfigError, Keys, ReplayWindow, Secret,
     hmac_scheme::{HmacScheme, SignatureFormat},
     preset::hmac_preset,
+    routing::EventKey,
 };
+
+/// Where a Slack Events API request says its type: the top-level `type` (`event_callback`,
+/// `url_verification`). See [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("type");
 
 /// Slack's replay tolerance.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);

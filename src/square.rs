@@ -35,10 +35,12 @@ use crate::{
     ConfigError, Keys, Secret,
     hmac_scheme::{Encoding, HmacScheme},
     preset::hmac_preset,
+    routing::EventKey,
 };
 
-/// Where a Square event says its type: `type` (`payment.created`, …). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
+/// Where a Square event says its type: `type` (`payment.created`, …). See
+/// [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("type");
 
 hmac_preset!(
     /// Verifies Square deliveries. See the [module docs](crate::square).

@@ -28,14 +28,16 @@
 
 use std::time::Duration;
 
-/// Where a Stripe event says its type: `type` (`invoice.created`, `payment_intent.succeeded`, …). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
-
 use crate::{
     ConfigError, Keys, ReplayWindow, Secret,
     hmac_scheme::{HmacScheme, SignatureFormat, Timestamp, TimestampUnit},
     preset::hmac_preset,
+    routing::EventKey,
 };
+
+/// Where a Stripe event says its type: `type` (`invoice.created`, `payment_intent.succeeded`, …).
+/// See [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("type");
 
 /// Stripe's SDKs' default tolerance.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);

@@ -26,12 +26,15 @@
 //! # Ok::<(), tower_webhooks::ConfigError>(())
 //! ```
 
-use crate::{ConfigError, Keys, preset::hmac_preset, standard_webhooks::v1_builder};
-
-/// Where a Svix event says its type: `type`, as in Standard Webhooks. See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
+use crate::{
+    ConfigError, Keys, preset::hmac_preset, routing::EventKey, standard_webhooks::v1_builder,
+};
 
 pub use crate::standard_webhooks::DEFAULT_TOLERANCE;
+
+/// Where a Svix event says its type: `type`, as in Standard Webhooks. See
+/// [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("type");
 
 hmac_preset!(timestamped
     /// Verifies Svix deliveries. See the [module docs](crate::svix).

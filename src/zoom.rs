@@ -31,9 +31,6 @@
 
 use std::time::Duration;
 
-/// Where a Zoom event says its type: `event` (`meeting.started`, `endpoint.url_validation`, …). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("event");
-
 use bytes::Bytes;
 use http::{Response, header, request::Parts};
 use serde::Deserialize;
@@ -41,7 +38,12 @@ use serde::Deserialize;
 use crate::{
     Clock, ConfigError, Keys, Rejection, ReplayWindow, Secret, SignatureScheme, Verification,
     hmac_scheme::{Algorithm, Encoding, HmacScheme, SignatureFormat},
+    routing::EventKey,
 };
+
+/// Where a Zoom event says its type: `event` (`meeting.started`, `endpoint.url_validation`, …). See
+/// [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("event");
 
 /// The replay window used by default.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);

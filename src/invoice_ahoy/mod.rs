@@ -26,8 +26,11 @@
 mod event;
 mod scheme;
 
+use crate::routing::EventKey;
+
 pub use event::{Event, EventType, Invoice};
 pub use scheme::{InvoiceAhoy, SIGNATURE_HEADER};
 
-/// Where an InvoiceAhoy event says its type: `type` (`invoice.created`, `invoice.updated`, `invoice.deleted`). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
+/// Where an InvoiceAhoy event says its type: `type` (`invoice.created`, `invoice.updated`,
+/// `invoice.deleted`). See [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("type");

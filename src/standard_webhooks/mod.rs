@@ -34,13 +34,11 @@
 
 use std::time::Duration;
 
-/// Where a Standard Webhooks event says its type: `type` (`invoice.paid`, …), as the specification's payload structure has it. See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("type");
-
 use crate::{
     ConfigError, Keys, ReplayWindow,
     hmac_scheme::{Encoding, HmacScheme, HmacSchemeBuilder, KeyEncoding, SignatureFormat},
     preset::hmac_preset,
+    routing::EventKey,
 };
 
 /// The reference libraries' tolerance.
@@ -94,3 +92,7 @@ mod v1a;
 #[cfg(feature = "ed25519")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
 pub use v1a::StandardWebhooksV1a;
+
+/// Where a Standard Webhooks event says its type: `type` (`invoice.paid`, …), as the
+/// specification's payload structure has it. See [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("type");

@@ -37,8 +37,11 @@
 mod event;
 mod scheme;
 
+use crate::routing::EventKey;
+
 pub use event::Event;
 pub use scheme::{MIN_SECRET_CHARS, SIGNATURE_HEADER, Xemelgo};
 
-/// Where a Xemelgo event says its type: `topic` (`inventory.cycle_count`, …). See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey = crate::routing::EventKey::field("topic");
+/// Where a Xemelgo event says its type: `topic` (`inventory.cycle_count`, …). See
+/// [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::field("topic");

@@ -36,9 +36,11 @@
 mod event;
 mod scheme;
 
+use crate::routing::EventKey;
+
 pub use event::{Envelope, Event, EventCategory, EventType, TenantType};
 pub use scheme::{SIGNATURE_HEADER, Xero};
 
-/// Where a Xero event says its type: `eventCategory` and `eventType`, routed as `INVOICE.UPDATE`, `CONTACT.CREATE`, … See [`routing`](crate::routing).
-pub const EVENT_KEY: crate::routing::EventKey =
-    crate::routing::EventKey::fields(&["eventCategory", "eventType"]);
+/// Where a Xero event says its type: `eventCategory` and `eventType`, routed as `INVOICE.UPDATE`,
+/// `CONTACT.CREATE`, … See [`routing`](crate::routing).
+pub const EVENT_KEY: EventKey = EventKey::fields(&["eventCategory", "eventType"]);
