@@ -110,63 +110,42 @@ pub trait SignatureScheme: Send + Sync + 'static {
     }
 }
 
-impl<T: SignatureScheme + ?Sized> SignatureScheme for Arc<T> {
-    fn name(&self) -> &'static str {
-        (**self).name()
-    }
-    fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
-        (**self).start_stream(head)
-    }
-    fn verify_stream(
-        &self,
-        head: &Parts,
-        body: &Bytes,
-        stream: SignedStream,
-    ) -> Result<Verification, Rejection> {
-        (**self).verify_stream(head, body, stream)
-    }
-    fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-        (**self).verify(head, body)
-    }
-    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-        (**self).check_head(head)
-    }
-    fn event_layout(&self) -> EventLayout {
-        (**self).event_layout()
-    }
-    fn response_policy(&self) -> ResponsePolicy {
-        (**self).response_policy()
-    }
+// One list of forwarded methods for every pointer type: a method left out would silently
+// fall back to its default behind `Box<dyn SignatureScheme>`.
+macro_rules! forward_scheme {
+    ($($pointer:ident),+) => {$(
+        impl<T: SignatureScheme + ?Sized> SignatureScheme for $pointer<T> {
+            fn name(&self) -> &'static str {
+                (**self).name()
+            }
+            fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
+                (**self).start_stream(head)
+            }
+            fn verify_stream(
+                &self,
+                head: &Parts,
+                body: &Bytes,
+                stream: SignedStream,
+            ) -> Result<Verification, Rejection> {
+                (**self).verify_stream(head, body, stream)
+            }
+            fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
+                (**self).verify(head, body)
+            }
+            fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+                (**self).check_head(head)
+            }
+            fn event_layout(&self) -> EventLayout {
+                (**self).event_layout()
+            }
+            fn response_policy(&self) -> ResponsePolicy {
+                (**self).response_policy()
+            }
+        }
+    )+};
 }
 
-impl<T: SignatureScheme + ?Sized> SignatureScheme for Box<T> {
-    fn name(&self) -> &'static str {
-        (**self).name()
-    }
-    fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
-        (**self).start_stream(head)
-    }
-    fn verify_stream(
-        &self,
-        head: &Parts,
-        body: &Bytes,
-        stream: SignedStream,
-    ) -> Result<Verification, Rejection> {
-        (**self).verify_stream(head, body, stream)
-    }
-    fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-        (**self).verify(head, body)
-    }
-    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-        (**self).check_head(head)
-    }
-    fn event_layout(&self) -> EventLayout {
-        (**self).event_layout()
-    }
-    fn response_policy(&self) -> ResponsePolicy {
-        (**self).response_policy()
-    }
-}
+forward_scheme!(Arc, Box);
 
 /// The MAC state of a verification fed frame by frame, from
 /// [`SignatureScheme::start_stream`]. Opaque: only the crate's schemes make one.
