@@ -3,6 +3,8 @@
 //! delivery is accepted with the clock at its timestamp, reports what it signed, and is refused
 //! once any one byte of it changes.
 
+mod signer;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -152,24 +154,6 @@ fn scheme_for(vector: &Vector) -> Option<Box<dyn SignatureScheme>> {
     })
 }
 
-/// Form-encodes Twilio's parameters, a repeated one once per value.
-fn form(params: &serde_json::Map<String, Value>) -> String {
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in params {
-        match value {
-            Value::Array(values) => {
-                for v in values {
-                    form.append_pair(name, v.as_str().unwrap());
-                }
-            }
-            v => {
-                form.append_pair(name, v.as_str().unwrap());
-            }
-        }
-    }
-    form.finish()
-}
-
 fn delivery_for(vector: &Vector) -> Delivery {
     let mut request = Request::builder().method("POST");
     let mut body = vector.body.clone();
@@ -184,7 +168,7 @@ fn delivery_for(vector: &Vector) -> Delivery {
     if vector.scheme == "twilio" {
         let params = vector.params.as_ref().unwrap();
         if body.is_empty() {
-            body = form(params);
+            body = signer::twilio_form(params);
             request = request.header("content-type", "application/x-www-form-urlencoded");
         } else {
             request = request.header("content-type", "application/json");

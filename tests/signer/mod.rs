@@ -364,3 +364,21 @@ pub fn b64(bytes: &[u8]) -> String {
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Form-encodes Twilio's parameters, a repeated one once per value.
+pub fn twilio_form(params: &serde_json::Map<String, serde_json::Value>) -> String {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in params {
+        match value {
+            serde_json::Value::Array(values) => {
+                for v in values {
+                    form.append_pair(name, v.as_str().unwrap());
+                }
+            }
+            v => {
+                form.append_pair(name, v.as_str().unwrap());
+            }
+        }
+    }
+    form.finish()
+}
