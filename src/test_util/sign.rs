@@ -11,8 +11,9 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use super::{Provider, Signer};
 
 impl Signer {
-    /// The headers of a delivery of `body` signed with `secret` at `at`.
-    pub(super) fn sign(&self, body: &[u8], secret: &[u8], at: SystemTime) -> HeaderMap {
+    /// The headers of a delivery of `body` to `url` (as `url_for` gives it)
+    /// signed with `secret` at `at`.
+    pub(super) fn sign(&self, url: &str, body: &[u8], secret: &[u8], at: SystemTime) -> HeaderMap {
         let ts = at
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
@@ -85,11 +86,10 @@ impl Signer {
                 put("linear-delivery", id.to_owned());
             }
             Provider::Square => {
-                let tag = hmac256(secret, &[self.url.as_bytes(), body]);
+                let tag = hmac256(secret, &[url.as_bytes(), body]);
                 put("x-square-hmacsha256-signature", b64(&tag));
             }
             Provider::Twilio => {
-                let url = self.url_for(body);
                 let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret).expect("any key length");
                 mac.update(url.as_bytes());
                 if url.contains("bodySHA256=") {
