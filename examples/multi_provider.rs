@@ -4,9 +4,11 @@
 //! WEBHOOK_SECRET_STRIPE='whsec_…' WEBHOOK_SECRET_GITHUB='…' cargo run --example multi_provider
 //! ```
 //!
-//! `<name>` is one of `standard-webhooks`, `svix`, `stripe`, `github`, `slack`, `shopify`,
-//! `paddle`, `linear`, `zoom`, `square`, `twilio`, `xero`, `invoiceahoy`, `xemelgo`. Each reads
-//! its secret from `WEBHOOK_SECRET_<NAME>` (upper case, `-` as `_`: `WEBHOOK_SECRET_STANDARD_WEBHOOKS`);
+//! `<name>` is the name of any provider in the crate's registry (`Provider::ALL`):
+//! `standard-webhooks`, `svix`, `stripe`, `github`, `github-sha1`, `slack`, `shopify`, `paddle`,
+//! `linear`, `zoom`, `square`, `twilio`, `xero`, `invoiceahoy`, `xemelgo`, and with the
+//! `ed25519` feature `discord` and `standard-webhooks-v1a` (whose "secret" is the public key).
+//! Each reads its secret from `WEBHOOK_SECRET_<NAME>` (upper case, `-` as `_`: `WEBHOOK_SECRET_STANDARD_WEBHOOKS`);
 //! a provider whose variable is unset is not mounted, and the start-up log lists those that
 //! are. It listens on `127.0.0.1:$PORT` (default 3000). Twilio and Square sign the URL they
 //! call: set `PUBLIC_BASE_URL` (`https://example.com`) when a proxy or tunnel is in front.
@@ -20,41 +22,18 @@ use std::{process::ExitCode, sync::Arc};
 
 use axum::{Router, body::Bytes, http::StatusCode, routing::post};
 use tower_webhooks::{
-    ConfigError, SignatureScheme, VerificationInfo, WebhookSignatureLayer,
-    github::GitHub,
+    ConfigError, Provider, Secret, SecretErrorKind, VerificationInfo, WebhookSignatureLayer,
     idempotency::{IdempotencyLayer, MemoryStore, Redelivery},
-    invoice_ahoy::InvoiceAhoy,
-    linear::Linear,
-    paddle::Paddle,
-    shopify::Shopify,
-    slack::Slack,
-    square::Square,
-    standard_webhooks::StandardWebhooks,
-    stripe::Stripe,
-    svix::Svix,
-    twilio::Twilio,
-    xemelgo::Xemelgo,
-    xero::Xero,
-    zoom::Zoom,
 };
 
-/// The providers, in the order they are listed.
-const PROVIDERS: [&str; 14] = [
-    "standard-webhooks",
-    "svix",
-    "stripe",
-    "github",
-    "slack",
-    "shopify",
-    "paddle",
-    "linear",
-    "zoom",
-    "square",
-    "twilio",
-    "xero",
-    "invoiceahoy",
-    "xemelgo",
-];
+/// The variable a provider's secret is read from: `WEBHOOK_SECRET_` and its name in upper case,
+/// `-` as `_`.
+fn secret_variable(provider: Provider) -> String {
+    format!(
+        "WEBHOOK_SECRET_{}",
+        provider.name().to_uppercase().replace('-', "_")
+    )
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -67,17 +46,18 @@ async fn main() -> ExitCode {
     let store = Arc::new(MemoryStore::default());
     let mut app = Router::new();
     let mut mounted = Vec::new();
-    for name in PROVIDERS {
-        let var = format!("WEBHOOK_SECRET_{}", name.to_uppercase().replace('-', "_"));
-        let secret = match tower_webhooks::Secret::from_env(&var) {
+    // Every provider of the crate's registry, so that a new one is served here with no change.
+    for &provider in Provider::ALL {
+        let var = secret_variable(provider);
+        let secret = match Secret::from_env(&var) {
             Ok(secret) => secret,
-            Err(error) if error.kind() == tower_webhooks::SecretErrorKind::Missing => continue,
+            Err(error) if error.kind() == SecretErrorKind::Missing => continue,
             Err(error) => {
                 eprintln!("error: {error}");
                 return ExitCode::FAILURE;
             }
         };
-        let route = match mount(name, secret, public_base_url.as_deref(), &store) {
+        let route = match mount(provider, secret, public_base_url.as_deref(), &store) {
             Ok(route) => route,
             Err(error) => {
                 eprintln!("error: {var}: {error}");
@@ -85,14 +65,13 @@ async fn main() -> ExitCode {
             }
         };
         app = app.merge(route);
-        mounted.push(name);
+        mounted.push(provider.name());
     }
     if mounted.is_empty() {
+        let names: Vec<String> = Provider::ALL.iter().copied().map(secret_variable).collect();
         eprintln!(
             "error: no provider is configured; set at least one of {}",
-            PROVIDERS
-                .map(|n| format!("WEBHOOK_SECRET_{}", n.to_uppercase().replace('-', "_")))
-                .join(", ")
+            names.join(", ")
         );
         return ExitCode::FAILURE;
     }
@@ -101,41 +80,20 @@ async fn main() -> ExitCode {
 
 /// The route for one provider: its scheme in front, then the idempotency stage.
 fn mount(
-    name: &'static str,
-    secret: tower_webhooks::Secret,
+    provider: Provider,
+    secret: Secret,
     public_base_url: Option<&str>,
     store: &Arc<MemoryStore>,
 ) -> Result<Router, ConfigError> {
-    let route = |scheme: Box<dyn SignatureScheme>| {
-        Router::new()
-            .route(&format!("/webhooks/{name}"), post(receive))
-            // Inside the signature layer: it keys on what the signature covers.
-            .route_layer(IdempotencyLayer::new(Arc::clone(store)))
-            .route_layer(WebhookSignatureLayer::new(scheme))
-    };
-    Ok(route(match name {
-        "standard-webhooks" => Box::new(StandardWebhooks::new(secret)?),
-        "svix" => Box::new(Svix::new(secret)?),
-        "stripe" => Box::new(Stripe::new(secret)),
-        "github" => Box::new(GitHub::new(secret)),
-        "slack" => Box::new(Slack::new(secret)),
-        "shopify" => Box::new(Shopify::new(secret)),
-        "paddle" => Box::new(Paddle::new(secret)),
-        "linear" => Box::new(Linear::new(secret)),
-        "zoom" => Box::new(Zoom::new(secret)),
-        "square" => match public_base_url {
-            Some(base) => Box::new(Square::new(secret).with_public_base_url(base)?),
-            None => Box::new(Square::new(secret)),
-        },
-        "twilio" => match public_base_url {
-            Some(base) => Box::new(Twilio::new(secret).with_public_base_url(base)?),
-            None => Box::new(Twilio::new(secret)),
-        },
-        "xero" => Box::new(Xero::new(secret)),
-        "invoiceahoy" => Box::new(InvoiceAhoy::new(secret)),
-        "xemelgo" => Box::new(Xemelgo::new(secret)?),
-        other => unreachable!("{other} is not in PROVIDERS"),
-    }))
+    let mut scheme = provider.configure(secret);
+    if let Some(base) = public_base_url.filter(|_| provider.signs_url()) {
+        scheme = scheme.public_base_url(base);
+    }
+    Ok(Router::new()
+        .route(&format!("/webhooks/{}", provider.name()), post(receive))
+        // Inside the signature layer: it keys on what the signature covers.
+        .route_layer(IdempotencyLayer::new(Arc::clone(store)))
+        .route_layer(WebhookSignatureLayer::new(scheme.build()?)))
 }
 
 /// Runs only for verified deliveries. Real handlers parse the body with `VerifiedJson` or

@@ -1,4 +1,85 @@
-#![doc = include_str!("../README.md")]
+//! Receive signed webhooks in any axum, tonic or hyper service, verified to the byte before your
+//! handler runs, and answered the way each provider demands.
+//!
+//! A provider (Stripe, GitHub, Slack, Shopify, Twilio, Xero, any Standard Webhooks sender, …)
+//! POSTs an event to your endpoint and signs it. [`WebhookSignatureLayer`] reads the body as it
+//! arrives, verifies it with the provider's [`SignatureScheme`] (in constant time, over the raw
+//! bytes, with a replay window where the provider signs a timestamp) and only then calls your
+//! handler. Unsigned, stale or oversized deliveries never reach it: they get an empty `401`,
+//! `413` or `408`, and the reason goes to your logs.
+//!
+//! # The first handler
+//!
+//! ```
+//! use axum::{Router, http::StatusCode, routing::post};
+//! use tower_webhooks::{VerifiedEvents, WebhookSignatureLayer, xero};
+//!
+//! async fn xero_events(events: VerifiedEvents<xero::Event>) -> StatusCode {
+//!     // Only verified deliveries get here. Xero batches events and retries: handle each
+//!     // one idempotently (see `idempotency`).
+//!     for event in &events {
+//!         println!("{} {} in tenant {}", event.event_category, event.event_type, event.tenant_id);
+//!     }
+//!     StatusCode::OK
+//! }
+//!
+//! // let key = tower_webhooks::Secret::from_env("XERO_WEBHOOK_KEY")?;
+//! let app: Router = Router::new()
+//!     .route("/webhooks/xero", post(xero_events))
+//!     .route_layer(WebhookSignatureLayer::new(xero::Xero::new("webhook key")));
+//! ```
+//!
+//! # Where each concept lives
+//!
+//! | you want | look at |
+//! |---|---|
+//! | to verify a route | [`WebhookSignatureLayer`] and the [`layer`] module: body limit, body timeout, response policy, gRPC |
+//! | a provider's scheme | its module ([`stripe`], [`github`], [`xero`], …); [`Provider`] names them all, for configuration |
+//! | a provider this crate does not ship | [`hmac_scheme::HmacScheme`] (describe it by its facts), or implement [`SignatureScheme`] |
+//! | the verified body in a handler | [`VerifiedEvents`], [`VerifiedJson`] and [`VerificationInfo`] (feature `axum`), or [`Verified`] in the request extensions |
+//! | each event to a typed handler | [`routing::EventRouter`] |
+//! | duplicates handled once | [`idempotency::IdempotencyLayer`], in memory or in Redis |
+//! | secrets, rotation, replay windows | [`Secret`], [`Keys`], [`ReplayWindow`] and [`Clock`] |
+//! | why a delivery was refused | [`Rejection`]: its status, a stable code and a hint, in the logs and the response extensions |
+//! | signed requests for your tests | `test_util::Signer` (feature `test-util`) |
+//! | set-ups: axum, tonic, plain hyper, migrating | the [`guide`] |
+//!
+//! # Providers
+//!
+//! | provider | module | [`Provider`] |
+//! |---|---|---|
+//! | Standard Webhooks | [`standard_webhooks`] (`v1a`, Ed25519, with feature `ed25519`) | `standard-webhooks`, `standard-webhooks-v1a` |
+//! | Svix | [`svix`] | `svix` |
+//! | Stripe | [`stripe`] | `stripe` |
+//! | GitHub | [`github`] | `github`, `github-sha1` |
+//! | Slack | [`slack`] | `slack` |
+//! | Shopify | [`shopify`] | `shopify` |
+//! | Paddle | [`paddle`] | `paddle` |
+//! | Linear | [`linear`] | `linear` |
+//! | Zoom | [`zoom`] | `zoom` |
+//! | Square | [`square`] | `square` |
+//! | Twilio | [`twilio`] | `twilio` |
+//! | Xero | [`xero`] | `xero` |
+//! | InvoiceAhoy | [`invoice_ahoy`] | `invoiceahoy` |
+//! | Xemelgo | [`xemelgo`] | `xemelgo` |
+//! | Discord interactions (feature `ed25519`) | `discord` | `discord` |
+//!
+//! Every provider offers the same surface: `new`, `with_keys`, its header names and `EVENT_KEY`
+//! as constants, and `with_replay_window`/`with_clock` with a `DEFAULT_TOLERANCE` where it
+//! signs a timestamp.
+//!
+//! # Feature flags
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `axum` | yes | the [`VerifiedEvents`] and [`VerifiedJson`] extractors, and [`VerificationInfo`] and `Redelivery` as extractors (axum 0.8, through `axum-core`) |
+//! | `ed25519` | no | the Ed25519 schemes: Standard Webhooks `v1a` and Discord |
+//! | `redis` | no | `idempotency::RedisStore`, claims shared between instances |
+//! | `test-util` | no | `test_util::Signer`: correctly and wrongly signed requests for your handlers' tests |
+//! | `cli` | no | the `tower-webhooks` command: sign, send, Xero's "Intent to receive", a conformance check, verifying a captured request |
+//!
+//! Without default features the crate builds for tonic and plain hyper: the layer, every scheme,
+//! the event router and the idempotency stage need no axum.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -9,55 +90,45 @@ pub mod json_stringify;
 pub mod layer;
 pub mod routing;
 
-#[cfg(feature = "ed25519")]
-#[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
-pub mod discord;
-pub mod github;
-pub mod invoice_ahoy;
-pub mod linear;
-pub mod paddle;
-pub mod shopify;
-pub mod slack;
-pub mod square;
-pub mod standard_webhooks;
-pub mod stripe;
-pub mod svix;
+#[cfg(feature = "axum")]
+pub mod extract;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
-pub mod twilio;
-pub mod xemelgo;
-pub mod xero;
-pub mod zoom;
-
-#[cfg(feature = "axum")]
-pub mod extract;
 
 mod config_error;
-#[cfg(feature = "ed25519")]
-mod ed25519;
-mod event_split;
-mod few;
-mod header;
+mod events;
 mod keys;
-mod preset;
+mod providers;
 mod rejection;
 mod replay;
-mod request_url;
 mod scheme;
+mod scheme_kit;
 mod secret;
-mod string_enum;
-mod verification_info;
 mod verified;
+
+#[cfg(feature = "ed25519")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
+pub use providers::discord;
+pub use providers::{
+    Provider, SchemeConfig, UnknownProvider, github, invoice_ahoy, linear, paddle, shopify, slack,
+    square, standard_webhooks, stripe, svix, twilio, xemelgo, xero, zoom,
+};
 
 pub use config_error::{ConfigError, ConfigErrorKind};
 #[cfg(feature = "axum")]
 pub use extract::{VerifiedEvents, VerifiedJson};
+pub use hmac_scheme::SignedStream;
 pub use keys::Keys;
-pub use layer::{WebhookSignature, WebhookSignatureLayer};
+pub use layer::{ResponsePolicy, WebhookSignature, WebhookSignatureLayer};
 pub use rejection::{Rejection, RejectionKind};
 pub use replay::{Clock, ReplayWindow};
-pub use scheme::{EventLayout, ResponsePolicy, SignatureScheme, SignedStream, Verification};
+pub use scheme::{EventLayout, SignatureScheme, Verification};
 pub use secret::{Secret, SecretError, SecretErrorKind};
-pub use verification_info::VerificationInfo;
-pub use verified::Verified;
+pub use verified::{VerificationInfo, Verified};
+
+// The README's examples are compiled and run as doc tests, though the README is not the
+// crate's documentation.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::SystemTime};
 use bytes::Bytes;
 use http::{Response, request::Parts};
 
-use crate::Rejection;
+use crate::{Rejection, ResponsePolicy, SignedStream};
 
 /// How a provider signs its deliveries.
 ///
@@ -52,9 +52,11 @@ use crate::Rejection;
 /// }
 /// ```
 ///
-/// The built-in schemes ([`Xero`](crate::xero::Xero),
-/// [`InvoiceAhoy`](crate::invoice_ahoy::InvoiceAhoy), [`Xemelgo`](crate::xemelgo::Xemelgo)) are
-/// written the same way.
+/// Most built-in schemes are not written by hand: they are presets of
+/// [`HmacScheme`](crate::hmac_scheme::HmacScheme), which describes a provider by its facts
+/// (header, signed content, encoding, replay window) and streams the MAC as the body arrives.
+/// Try that first for a new HMAC provider. Twilio (sorted form parameters) and the Ed25519
+/// schemes (Discord, Standard Webhooks `v1a`) implement the trait directly.
 pub trait SignatureScheme: Send + Sync + 'static {
     /// A short, stable name for logs, such as `"xero"`.
     fn name(&self) -> &'static str;
@@ -110,66 +112,10 @@ pub trait SignatureScheme: Send + Sync + 'static {
     }
 }
 
-// One list of forwarded methods for every pointer type: a method left out would silently
-// fall back to its default behind `Box<dyn SignatureScheme>`.
-macro_rules! forward_scheme {
-    ($($pointer:ident),+) => {$(
-        impl<T: SignatureScheme + ?Sized> SignatureScheme for $pointer<T> {
-            fn name(&self) -> &'static str {
-                (**self).name()
-            }
-            fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
-                (**self).start_stream(head)
-            }
-            fn verify_stream(
-                &self,
-                head: &Parts,
-                body: &Bytes,
-                stream: SignedStream,
-            ) -> Result<Verification, Rejection> {
-                (**self).verify_stream(head, body, stream)
-            }
-            fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-                (**self).verify(head, body)
-            }
-            fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-                (**self).check_head(head)
-            }
-            fn event_layout(&self) -> EventLayout {
-                (**self).event_layout()
-            }
-            fn response_policy(&self) -> ResponsePolicy {
-                (**self).response_policy()
-            }
-        }
-    )+};
-}
-
-forward_scheme!(Arc, Box);
-
-/// The MAC state of a verification fed frame by frame, from
-/// [`SignatureScheme::start_stream`]. Opaque: only the crate's schemes make one.
-pub struct SignedStream {
-    /// One MAC per key, each keyed and past the signed content's prefix.
-    pub(crate) macs: Vec<crate::hmac_scheme::MacState>,
-}
-
-impl SignedStream {
-    /// Feeds the next piece of the body.
-    pub fn update(&mut self, chunk: &[u8]) {
-        for mac in &mut self.macs {
-            mac.update(chunk);
-        }
-    }
-}
-
-impl std::fmt::Debug for SignedStream {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignedStream")
-            .field("keys", &self.macs.len())
-            .finish()
-    }
-}
+// Through the one forwarding macro every wrapping scheme uses: a method left out would
+// silently fall back to its default behind `Box<dyn SignatureScheme>`.
+crate::scheme_kit::forward::forward_scheme!(impl[T: SignatureScheme + ?Sized] Arc<T> => |this| &**this);
+crate::scheme_kit::forward::forward_scheme!(impl[T: SignatureScheme + ?Sized] Box<T> => |this| &**this);
 
 /// A successful verification: which bytes were signed, and what the handler may want to know
 /// about the signature.
@@ -200,6 +146,8 @@ pub struct Verification {
     pub(crate) delivery_id: Option<Arc<str>>,
     pub(crate) idempotency_key: Option<Arc<str>>,
     pub(crate) idempotency_field: Option<&'static str>,
+    /// Which of the scheme's keys matched, for a scheme that answers with it (Zoom's challenge).
+    pub(crate) key_index: Option<usize>,
     // Boxed: rare, and a `Response` would triple the size of every `Verification` moved.
     pub(crate) answer: Option<Box<Response<Bytes>>>,
 }
@@ -214,6 +162,7 @@ impl Verification {
             delivery_id: None,
             idempotency_key: None,
             idempotency_field: None,
+            key_index: None,
             answer: None,
         }
     }
@@ -279,56 +228,4 @@ pub enum EventLayout {
     Field(&'static str),
     /// The body is an array of events.
     Array,
-}
-
-/// What a provider demands of the responses to its deliveries.
-///
-/// Xero, for instance, wants no body and no cookies, whatever the status:
-///
-/// ```
-/// use tower_webhooks::ResponsePolicy;
-///
-/// let xero = ResponsePolicy::unchanged().strip_body(true).strip_cookies(true);
-/// assert!(xero.strips_body() && xero.strips_cookies());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[must_use]
-pub struct ResponsePolicy {
-    strip_body: bool,
-    strip_cookies: bool,
-}
-
-impl ResponsePolicy {
-    /// Responses pass through as the inner service wrote them.
-    pub const fn unchanged() -> Self {
-        Self {
-            strip_body: false,
-            strip_cookies: false,
-        }
-    }
-
-    /// Whether to replace every response body (and its `Content-Type`/`Content-Length`) with an
-    /// empty one, keeping the status.
-    pub const fn strip_body(mut self, strip: bool) -> Self {
-        self.strip_body = strip;
-        self
-    }
-
-    /// Whether to remove every `Set-Cookie` header from every response.
-    pub const fn strip_cookies(mut self, strip: bool) -> Self {
-        self.strip_cookies = strip;
-        self
-    }
-
-    /// Whether bodies are stripped.
-    #[must_use]
-    pub const fn strips_body(&self) -> bool {
-        self.strip_body
-    }
-
-    /// Whether cookies are stripped.
-    #[must_use]
-    pub const fn strips_cookies(&self) -> bool {
-        self.strip_cookies
-    }
 }

@@ -75,3 +75,52 @@ async fn every_preset_verifies_a_body_in_many_frames_as_in_one() {
         }
     }
 }
+
+#[test]
+fn every_hmac_preset_streams_its_mac_as_the_body_arrives() {
+    use tower_webhooks::SignatureScheme as _;
+    // Twilio signs the sorted form parameters, which only the whole body gives.
+    for preset in ALL.into_iter().filter(|p| *p != signer::Preset::Twilio) {
+        let key = secret(preset, 1);
+        let body = signer::body_for(preset, "streamed");
+        let delivery = sign(preset, &[&key], &body, NOW, "msg_1");
+        let scheme = signer::scheme(preset, Keys::from(key.as_str()));
+        assert!(
+            scheme.start_stream(&delivery.head).is_some(),
+            "{preset:?} does not stream"
+        );
+    }
+}
+
+#[tokio::test]
+async fn zoom_answers_its_challenge_when_the_body_arrives_in_frames() {
+    let key = secret(signer::Preset::Zoom, 1);
+    let body = r#"{"event":"endpoint.url_validation","payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1700000000000}"#;
+    let delivery = sign(signer::Preset::Zoom, &[&key], body, NOW, "msg_1");
+    let service = WebhookSignatureLayer::new(signer::scheme(
+        signer::Preset::Zoom,
+        Keys::from(key.as_str()),
+    ))
+    .layer(tower::service_fn(|_: Request<RequestBody>| async {
+        Ok::<_, Infallible>(http::Response::new(http_body_util::Full::new(Bytes::from(
+            "the handler must not see a challenge",
+        ))))
+    }));
+    let expected = signer::hex(&signer::hmac_sha256(
+        key.as_bytes(),
+        b"qgg8vlvZRS6UYooatFL8Aw",
+    ));
+    for size in [1, 7, body.len()] {
+        let request = Request::from_parts(delivery.head.clone(), frames(&delivery.body, size));
+        let response = service.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{size}-byte frames");
+        let answer = response.into_body().collect().await.unwrap().to_bytes();
+        let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+        assert_eq!(answer["plainToken"], "qgg8vlvZRS6UYooatFL8Aw");
+        assert_eq!(
+            answer["encryptedToken"],
+            expected.as_str(),
+            "{size}-byte frames"
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! The `test-util` signers: each round-trips with its verifier, and each agrees with the
-//! catalogue's vectors (`fixtures/provider_vectors.json`, `fixtures/vectors.json`).
+//! catalogue's vectors (`fixtures/signatures.json`).
 #![cfg(feature = "test-util")]
 
 mod signer;
@@ -98,10 +98,7 @@ fn the_twilio_signer_pins_a_json_body_by_its_hash_in_the_url() {
 #[test]
 fn signers_agree_with_the_catalogue_vectors() {
     let mut checked = 0;
-    for file in [
-        include_str!("fixtures/provider_vectors.json"),
-        include_str!("fixtures/vectors.json"),
-    ] {
+    for file in [include_str!("fixtures/signatures.json")] {
         let fixtures: Value = serde_json::from_str(file).unwrap();
         for vector in fixtures["vectors"].as_array().unwrap() {
             let provider = match vector["scheme"].as_str().unwrap() {
@@ -156,8 +153,7 @@ fn signers_agree_with_the_catalogue_vectors() {
 
 #[test]
 fn the_twilio_signer_agrees_with_its_form_and_json_vectors() {
-    let fixtures: Value =
-        serde_json::from_str(include_str!("fixtures/provider_vectors.json")).unwrap();
+    let fixtures: Value = serde_json::from_str(include_str!("fixtures/signatures.json")).unwrap();
     let mut checked = 0;
     for vector in fixtures["vectors"].as_array().unwrap() {
         if vector["scheme"] != "twilio" {
@@ -185,8 +181,7 @@ fn the_twilio_signer_agrees_with_its_form_and_json_vectors() {
 #[cfg(feature = "ed25519")]
 #[test]
 fn the_ed25519_signers_agree_with_the_catalogue_vectors() {
-    let fixtures: Value =
-        serde_json::from_str(include_str!("fixtures/provider_vectors.json")).unwrap();
+    let fixtures: Value = serde_json::from_str(include_str!("fixtures/signatures.json")).unwrap();
     let vector = |id: &str| {
         fixtures["vectors"]
             .as_array()

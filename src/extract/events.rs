@@ -3,7 +3,7 @@ use http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::{VerifiedRejection, verified_from};
-use crate::{Verified, idempotency::HandledEvents};
+use crate::{Verified, verified::HandledEvents};
 
 /// The events of a verified delivery, deserialised into `T`.
 ///
@@ -54,7 +54,7 @@ impl<T: DeserializeOwned> VerifiedEvents<T> {
     /// Deserialises the events of a verified body.
     pub fn from_verified(verified: &Verified) -> Result<Self, VerifiedRejection> {
         let body = verified.body();
-        crate::event_split::events(body, verified.event_layout())
+        crate::events::events(body, verified.event_layout())
             .map(|events| Self {
                 events,
                 verified: verified.clone(),

@@ -25,10 +25,7 @@ pub enum VerifiedRejectionKind {
 
 impl VerifiedRejection {
     pub(super) fn missing_layer(extractor: &'static str) -> Self {
-        tracing::error!(
-            "`{extractor}` used on a route without `WebhookSignatureLayer`: add \
-             `.route_layer(WebhookSignatureLayer::new(scheme))` to the route"
-        );
+        crate::verified::missing_layer(extractor);
         Self {
             kind: VerifiedRejectionKind::MissingLayer,
             extractor,

@@ -6,7 +6,8 @@ use base64::{
 };
 use hmac::{Hmac, Mac};
 
-use crate::few::Tag;
+use super::stream::MacState;
+use crate::scheme_kit::few::Tag;
 
 /// The MAC a provider signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +40,7 @@ impl Algorithm {
     }
 
     /// A MAC keyed with `key` that has absorbed `prefix`, to be fed the body as it arrives.
-    pub(crate) fn start(self, key: &[u8], prefix: &[&[u8]]) -> MacState {
+    pub(super) fn start(self, key: &[u8], prefix: &[&[u8]]) -> MacState {
         match self {
             Self::HmacSha256 => MacState::Sha256(keyed(key, prefix)),
             Self::HmacSha512 => MacState::Sha512(keyed(key, prefix)),
@@ -57,55 +58,12 @@ impl Algorithm {
     }
 }
 
-fn keyed<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[&[u8]]) -> M {
+pub(super) fn keyed<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[&[u8]]) -> M {
     let mut mac = <M as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");
     for part in message {
         mac.update(part);
     }
     mac
-}
-
-/// A keyed MAC partway through the signed content.
-#[derive(Clone)]
-pub(crate) enum MacState {
-    Sha256(Hmac<sha2::Sha256>),
-    Sha512(Hmac<sha2::Sha512>),
-    Sha1(Hmac<sha1::Sha1>),
-}
-
-impl MacState {
-    pub(crate) fn update(&mut self, data: &[u8]) {
-        match self {
-            Self::Sha256(mac) => mac.update(data),
-            Self::Sha512(mac) => mac.update(data),
-            Self::Sha1(mac) => mac.update(data),
-        }
-    }
-
-    /// Absorbs `suffix`, then whether any of `tags` is the MAC (each compared in constant time).
-    pub(crate) fn matches_any(mut self, suffix: &[&[u8]], tags: &[Tag]) -> bool {
-        for part in suffix {
-            self.update(part);
-        }
-        // `verify_slice` is `subtle`'s constant-time equality underneath. Stopping at the first
-        // match only tells the timing which signature matched, not anything about the key.
-        fn any<M: Mac + Clone>(mac: M, tags: &[Tag]) -> bool {
-            tags.iter()
-                .any(|tag| mac.clone().verify_slice(tag.as_slice()).is_ok())
-        }
-        match self {
-            Self::Sha256(mac) => any(mac, tags),
-            Self::Sha512(mac) => any(mac, tags),
-            Self::Sha1(mac) => any(mac, tags),
-        }
-    }
-}
-
-impl std::fmt::Debug for MacState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The state is derived from the key: show nothing of it.
-        f.write_str("MacState(..)")
-    }
 }
 
 fn sign<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[&[u8]]) -> Vec<u8> {

@@ -4,13 +4,12 @@ use base64::Engine as _;
 use http::HeaderName;
 
 use super::{
-    Algorithm, Encoding, HmacScheme, KeyEncoding, NearMiss, SignatureFormat, Timestamp,
-    TimestampUnit,
+    Algorithm, Encoding, HmacScheme, KeyEncoding, SignatureFormat, Timestamp, TimestampUnit, hints,
     template::{Part, Template},
 };
 use crate::{
     Clock, ConfigError, EventLayout, Keys, ReplayWindow, ResponsePolicy, Secret, keys::Key,
-    request_url::PublicBaseUrl,
+    scheme_kit::request_url::PublicBaseUrl,
 };
 
 /// Describes an [`HmacScheme`]; see the [module docs](super) for an example.
@@ -222,9 +221,9 @@ impl HmacSchemeBuilder {
         let mut keys = Vec::new();
         let mut near_misses = Vec::new();
         for key in self.keys.into_vec() {
-            let (secret, misses) = decode_key(name, &key.secret, self.key_encoding)?;
+            let secret = decode_key(name, &key.secret, self.key_encoding)?;
+            near_misses.extend(hints::near_misses(&key.secret, self.key_encoding));
             keys.push(Key { id: key.id, secret });
-            near_misses.extend(misses);
         }
         Ok(HmacScheme {
             name,
@@ -250,55 +249,28 @@ impl HmacSchemeBuilder {
 
 const WHSEC: &[u8] = b"whsec_";
 
-const HINT_WHITESPACE: &str = "the signature matches the secret without its leading or trailing \
-     whitespace: the configured secret has stray whitespace (a newline from a file?)";
-const HINT_DECODE_WHSEC: &str = "the signature matches the base64-decoded `whsec_` secret: this \
-     provider follows Standard Webhooks, use KeyEncoding::StandardWebhooks";
-const HINT_RAW_WHSEC: &str = "the signature matches the `whsec_` secret used as plain text (as \
-     Stripe uses it): use KeyEncoding::Utf8 for this provider";
-
-/// The HMAC key for `secret`, and the keys that common mistakes would have given instead.
-fn decode_key(
-    scheme: &str,
-    secret: &Secret,
-    encoding: KeyEncoding,
-) -> Result<(Secret, Vec<NearMiss>), ConfigError> {
-    let bytes = secret.expose_secret();
-    let mut misses = Vec::new();
-    let trimmed = bytes.trim_ascii();
+/// The HMAC key for `secret`.
+fn decode_key(scheme: &str, secret: &Secret, encoding: KeyEncoding) -> Result<Secret, ConfigError> {
     match encoding {
-        KeyEncoding::Utf8 => {
-            if trimmed.len() != bytes.len() && !trimmed.is_empty() {
-                misses.push(NearMiss {
-                    key: Secret::new(trimmed),
-                    hint: HINT_WHITESPACE,
-                });
-            }
-            if let Some(decoded) = trimmed.strip_prefix(WHSEC).and_then(decode_base64) {
-                misses.push(NearMiss {
-                    key: decoded,
-                    hint: HINT_DECODE_WHSEC,
-                });
-            }
-            Ok((secret.clone(), misses))
-        }
+        KeyEncoding::Utf8 => Ok(secret.clone()),
         KeyEncoding::StandardWebhooks => {
+            let bytes = secret.expose_secret();
             let body = bytes.strip_prefix(WHSEC).unwrap_or(bytes);
-            let decoded = decode_base64(body).ok_or_else(|| {
-                let why = if trimmed.len() == bytes.len() {
+            decode_base64(body).ok_or_else(|| {
+                let why = if bytes.trim_ascii().len() == bytes.len() {
                     "is not base64 after `whsec_`"
                 } else {
                     "is not base64 after `whsec_`: it has leading or trailing whitespace"
                 };
                 ConfigError::invalid_secret(scheme, why)
-            })?;
-            misses.push(NearMiss {
-                key: secret.clone(),
-                hint: HINT_RAW_WHSEC,
-            });
-            Ok((decoded, misses))
+            })
         }
     }
+}
+
+/// The `whsec_` secret's base64 part, decoded.
+pub(super) fn decode_whsec(text: &[u8]) -> Option<Secret> {
+    text.strip_prefix(WHSEC).and_then(decode_base64)
 }
 
 fn decode_base64(text: &[u8]) -> Option<Secret> {

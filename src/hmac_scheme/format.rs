@@ -2,7 +2,7 @@
 
 use http::HeaderValue;
 
-use crate::few::Few;
+use crate::scheme_kit::few::Few;
 
 /// How the signature header holds its signature(s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,19 +47,21 @@
 mod algorithm;
 mod builder;
 mod format;
+mod hints;
+mod stream;
 mod template;
 mod verify;
 
 use http::HeaderName;
 
-pub(crate) use algorithm::MacState;
 pub use algorithm::{Algorithm, Encoding};
 pub use builder::HmacSchemeBuilder;
 pub use format::{KeyEncoding, SignatureFormat, Timestamp, TimestampUnit};
+pub use stream::SignedStream;
 
 use crate::{
-    Clock, ConfigError, EventLayout, ReplayWindow, ResponsePolicy, Secret, keys::Key,
-    request_url::PublicBaseUrl,
+    Clock, ConfigError, EventLayout, ReplayWindow, ResponsePolicy, keys::Key,
+    scheme_kit::request_url::PublicBaseUrl,
 };
 use template::Template;
 
@@ -80,17 +82,11 @@ pub struct HmacScheme {
     keys: Vec<Key>,
     /// Keys a common mistake would have produced instead, tried only after a mismatch to say
     /// which mistake it was.
-    near_misses: Vec<NearMiss>,
+    near_misses: Vec<hints::NearMiss>,
     url: PublicBaseUrl,
     layout: EventLayout,
     policy: ResponsePolicy,
     idempotency_field: Option<&'static str>,
-}
-
-#[derive(Debug, Clone)]
-struct NearMiss {
-    key: Secret,
-    hint: &'static str,
 }
 
 impl HmacScheme {
@@ -135,6 +131,11 @@ impl HmacScheme {
     #[must_use]
     pub fn replay_window(&self) -> Option<ReplayWindow> {
         self.window
+    }
+
+    /// The key a [`Verification`](crate::Verification) of this scheme matched.
+    pub(crate) fn matched_key(&self, verification: &crate::Verification) -> Option<&Key> {
+        self.keys.get(verification.key_index?)
     }
 
     /// How many keys it accepts.

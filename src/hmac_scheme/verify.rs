@@ -12,36 +12,11 @@ use super::{
 };
 use crate::{
     EventLayout, Rejection, ResponsePolicy, SignatureScheme, SignedStream, Verification,
-    few::{Few, Tag},
-    header::{first_present, parse_digits},
-    keys::Key,
+    scheme_kit::few::{Few, Tag},
+    scheme_kit::header::{first_present, parse_digits},
 };
 
-const HINT_PROXY: &str = "the request came through a proxy (Via/Forwarded headers): check that \
-     it forwards the body byte for byte, with no re-encoding, decompression or charset change";
-
 impl HmacScheme {
-    /// Verifies, and returns the key that matched (Zoom answers its challenge with it).
-    pub(crate) fn verify_with_key(
-        &self,
-        head: &Parts,
-        body: &Bytes,
-    ) -> Result<(Verification, &Key), Rejection> {
-        let mut prepared = Prepared::new();
-        self.prepare(head, &mut prepared)?;
-        let message = self.message(&prepared, body);
-        let (message, tags) = (message.as_slice(), prepared.tags.as_slice());
-        let key = self
-            .keys
-            .iter()
-            .find(|key| {
-                self.algorithm
-                    .matches_any(key.secret.expose_secret(), message, tags)
-            })
-            .ok_or_else(|| self.mismatch(head, message, tags))?;
-        Ok((self.conclude(&prepared, key, body)?, key))
-    }
-
     /// Everything the head says: the tags, and the timestamp, id and URL the signed content
     /// needs.
     /// Fills `prepared` in place: it holds the decoded tags, too large to move through a
@@ -132,13 +107,14 @@ impl HmacScheme {
         message
     }
 
-    /// After a key matched: the replay window, and what the handler learns.
+    /// After the key at `matched` matched: the replay window, and what the handler learns.
     pub(super) fn conclude(
         &self,
         prepared: &Prepared<'_>,
-        key: &Key,
+        matched: usize,
         body: &Bytes,
     ) -> Result<Verification, Rejection> {
+        let key = &self.keys[matched];
         let signed_at_ms = match (self.timestamp, prepared.timestamp) {
             (Some((Timestamp::BodyField(field), unit)), _) => {
                 Some(body_timestamp(body, field, unit)?)
@@ -146,6 +122,7 @@ impl HmacScheme {
             (_, at) => at,
         };
         let mut verification = Verification::raw_body().maybe_key_id(key.id.as_ref());
+        verification.key_index = Some(matched);
         if let Some(ms) = signed_at_ms {
             if let Some(window) = &self.window {
                 window.check(&self.clock, ms)?;
@@ -193,23 +170,6 @@ impl HmacScheme {
             return Err(Rejection::malformed_header(header_name.clone(), why));
         }
         Ok(())
-    }
-
-    /// A mismatch, with a hint when a common mistake explains it.
-    fn mismatch(&self, head: &Parts, message: &[&[u8]], tags: &[Tag]) -> Rejection {
-        let rejection = Rejection::signature_mismatch();
-        if let Some(miss) = self.near_misses.iter().find(|miss| {
-            self.algorithm
-                .matches_any(miss.key.expose_secret(), message, tags)
-        }) {
-            return rejection.with_hint(miss.hint);
-        }
-        if head.headers.contains_key(http::header::VIA)
-            || head.headers.contains_key(http::header::FORWARDED)
-        {
-            return rejection.with_hint(HINT_PROXY);
-        }
-        rejection
     }
 }
 
@@ -264,8 +224,19 @@ impl SignatureScheme for HmacScheme {
     }
 
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-        self.verify_with_key(head, body)
-            .map(|(verification, _)| verification)
+        let mut prepared = Prepared::new();
+        self.prepare(head, &mut prepared)?;
+        let message = self.message(&prepared, body);
+        let (message, tags) = (message.as_slice(), prepared.tags.as_slice());
+        let matched = self
+            .keys
+            .iter()
+            .position(|key| {
+                self.algorithm
+                    .matches_any(key.secret.expose_secret(), message, tags)
+            })
+            .ok_or_else(|| self.mismatch(head, message, tags))?;
+        self.conclude(&prepared, matched, body)
     }
 
     /// The signature header is present once, parses and decodes; the timestamp and id headers
@@ -312,7 +283,7 @@ impl SignatureScheme for HmacScheme {
             .into_iter()
             .position(|mac| mac.matches_any(suffix, tags))
             .ok_or_else(|| self.mismatch(head, message, tags))?;
-        self.conclude(&prepared, &self.keys[matched], body)
+        self.conclude(&prepared, matched, body)
     }
 
     fn event_layout(&self) -> EventLayout {

@@ -27,19 +27,17 @@ pub(crate) fn keys_of(verified: &Verified, info: &VerificationInfo) -> Vec<Strin
     vec![format!("{scheme}:sha256:{}", hash(verified.body()))]
 }
 
-/// Each event of a batch, re-serialised so that the same event hashes the same in any batch.
-fn batch_events(body: &[u8], field: &str) -> Option<Vec<Vec<u8>>> {
-    let mut object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(body).ok()?;
-    match object.remove(field)? {
-        serde_json::Value::Array(events) => Some(
-            events
-                .iter()
-                .map(|event| serde_json::to_vec(event).expect("a Value serialises"))
-                .collect(),
-        ),
-        _ => None,
-    }
+/// Each event of a batch, found by the one splitter every reader of events uses, and
+/// re-serialised so that the same event hashes the same in any batch.
+fn batch_events(body: &[u8], field: &'static str) -> Option<Vec<Vec<u8>>> {
+    let events: Vec<serde_json::Value> =
+        crate::events::events(body, EventLayout::Field(field)).ok()?;
+    Some(
+        events
+            .iter()
+            .map(|event| serde_json::to_vec(event).expect("a Value serialises"))
+            .collect(),
+    )
 }
 
 fn body_string_field(body: &[u8], field: &str) -> Option<String> {

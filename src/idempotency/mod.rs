@@ -40,20 +40,25 @@
 //! already handled are left out of [`VerifiedEvents`](crate::VerifiedEvents), and a batch of
 //! nothing but handled events gets `200` without the handler.
 
+mod claims;
+mod future;
 mod key;
 mod layer;
 mod memory;
+mod redelivery;
 #[cfg(feature = "redis")]
 mod redis_store;
+mod service;
 mod store;
 
-#[cfg(feature = "axum")]
-pub(crate) use layer::HandledEvents;
-pub use layer::{
-    Idempotency, IdempotencyFuture, IdempotencyLayer, OnDuplicate, OnStoreError, Redelivery,
-};
+#[allow(deprecated)]
+pub use future::IdempotencyFuture;
+pub use future::ResponseFuture;
+pub use layer::{IdempotencyLayer, OnDuplicate, OnStoreError};
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
+pub use redelivery::Redelivery;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_store::{DEFAULT_COMMAND_TIMEOUT, RedisStore};
+pub use service::Idempotency;
 pub use store::{Claim, Store, StoreError, StoreFuture};

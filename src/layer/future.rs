@@ -1,6 +1,7 @@
+//! [`ResponseFuture`]: buffer and verify the body, then run the inner service's future.
+
 use std::{
     future::Future,
-    panic::{AssertUnwindSafe, catch_unwind},
     pin::Pin,
     sync::Arc,
     task::{Context, Poll, ready},
@@ -17,11 +18,15 @@ use tower_service::Service;
 use super::{
     RequestBody, ResponseBody,
     collect::{Collector, TooLarge},
+    grpc::is_grpc,
     layer::Settings,
+    policy::apply_policy,
+    response::{panicked, reject},
 };
 use crate::{
-    Rejection, RejectionKind, ResponsePolicy, SignatureScheme, SignedStream, Verification,
-    VerificationInfo, Verified,
+    Rejection, ResponsePolicy, SignatureScheme, SignedStream, Verification, VerificationInfo,
+    Verified,
+    scheme_kit::catch_unwind::{guard, poll_guarded},
 };
 
 pin_project! {
@@ -107,13 +112,6 @@ where
             grpc,
         }
     }
-}
-
-/// `application/grpc`, `application/grpc+proto`, `application/grpc-web`, … (gRPC's spec).
-fn is_grpc(head: &Parts) -> bool {
-    head.headers
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/grpc"))
 }
 
 fn declared_length(head: &Parts) -> Option<u64> {
@@ -250,7 +248,7 @@ where
                                     ));
                                     let request =
                                         Request::from_parts(head, RequestBody::new(signed));
-                                    match catch_unwind(AssertUnwindSafe(|| inner.call(request))) {
+                                    match guard(|| inner.call(request)) {
                                         Ok(future) => State::Calling { future },
                                         Err(_) => {
                                             return Poll::Ready(Ok(panicked(this.scheme.name())));
@@ -264,8 +262,8 @@ where
                 StateProj::Calling { future } => {
                     // A panicking handler must not take the connection down with it, nor leave
                     // the provider without an answer: it gets a 500 and retries.
-                    let response = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
-                        Ok(poll) => ready!(poll)?,
+                    let response = match ready!(poll_guarded(future, cx)) {
+                        Ok(result) => result?,
                         Err(_) => {
                             return Poll::Ready(Ok(panicked(this.scheme.name())));
                         }
@@ -276,81 +274,4 @@ where
             this.state.set(next);
         }
     }
-}
-
-/// An empty `500` for a handler that panicked. Its body is empty, whatever the policy (the
-/// panic message may hold anything), and with no cookies it satisfies every policy.
-fn panicked<B>(scheme: &'static str) -> Response<ResponseBody<B>> {
-    tracing::error!(
-        scheme,
-        "the webhook handler panicked; answered 500 so the provider retries"
-    );
-    let mut response = Response::new(ResponseBody::empty());
-    *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
-    response
-}
-
-/// An empty response with the rejection's status, the rejection in its extensions; for a gRPC
-/// request a trailers-only `200` that carries the status in `grpc-status`, as gRPC servers
-/// answer.
-fn reject<B>(scheme: &'static str, rejection: Rejection, grpc: bool) -> Response<ResponseBody<B>> {
-    tracing::warn!(
-        scheme,
-        status = rejection.status().as_u16(),
-        code = rejection.code(),
-        reason = %rejection,
-        skew_secs = rejection.skew_secs(),
-        hint = rejection.hint(),
-        "webhook delivery rejected"
-    );
-    let mut response = Response::new(ResponseBody::empty());
-    if grpc {
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/grpc"),
-        );
-        headers.insert("grpc-status", u16::from(rejection.grpc_status()).into());
-        // `grpc-message` is percent-encoded; the reason phrases need only their spaces done.
-        let message = rejection.status().canonical_reason().unwrap_or("rejected");
-        if let Ok(message) = http::HeaderValue::from_str(&message.replace(' ', "%20")) {
-            headers.insert("grpc-message", message);
-        }
-    } else {
-        *response.status_mut() = rejection.status();
-    }
-    if matches!(
-        rejection.kind(),
-        RejectionKind::BodyTimeout | RejectionKind::BodyTooLarge
-    ) {
-        // The rest of the body may still be on its way, and is not read: the client must not
-        // send its next request on this connection.
-        response
-            .headers_mut()
-            .insert(header::CONNECTION, http::HeaderValue::from_static("close"));
-    }
-    response.extensions_mut().insert(rejection);
-    response
-}
-
-fn apply_policy<B>(policy: ResponsePolicy, response: Response<B>) -> Response<ResponseBody<B>> {
-    let (mut parts, body) = response.into_parts();
-    if policy.strips_cookies() {
-        // `remove` drops every value of the header, not only the first.
-        parts.headers.remove(header::SET_COOKIE);
-    }
-    let body = if policy.strips_body() {
-        for name in [
-            header::CONTENT_LENGTH,
-            header::CONTENT_TYPE,
-            header::CONTENT_ENCODING,
-            header::TRANSFER_ENCODING,
-        ] {
-            parts.headers.remove(name);
-        }
-        ResponseBody::empty()
-    } else {
-        ResponseBody::passed(body)
-    };
-    Response::from_parts(parts, body)
 }

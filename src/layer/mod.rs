@@ -58,11 +58,15 @@
 mod body;
 mod collect;
 mod future;
+mod grpc;
 #[allow(clippy::module_inception)]
 mod layer;
+mod policy;
+mod response;
 mod service;
 
 pub use body::{RequestBody, ResponseBody};
 pub use future::ResponseFuture;
 pub use layer::{DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, WebhookSignatureLayer};
+pub use policy::ResponsePolicy;
 pub use service::WebhookSignature;

@@ -68,7 +68,7 @@ pub use error::{BoxError, DispatchError, DispatchErrorKind};
 pub use handler::HandlerOutput;
 pub use key::EventKey;
 
-use crate::{Verified, idempotency::HandledEvents};
+use crate::{Verified, verified::HandledEvents};
 use handler::{Erased, HandlerFuture, Typed};
 
 /// What becomes of an event whose type no handler takes.
@@ -160,24 +160,19 @@ impl EventRouter {
     /// Reads every event, finds its handler and parses its payload, before any handler runs.
     fn plan<B>(&self, request: &Request<B>) -> Result<(Vec<Job>, Dispatched), DispatchError> {
         let Some(verified) = request.extensions().get::<Verified>() else {
-            tracing::error!(
-                "`EventRouter` on a route without `WebhookSignatureLayer`: add the layer in \
-                 front of it"
-            );
+            crate::verified::missing_layer("EventRouter");
             return Err(DispatchError::new(DispatchErrorKind::MissingLayer));
         };
         let handled_before = request.extensions().get::<HandledEvents>();
         let headers: &HeaderMap = request.headers();
         let scheme = verified.scheme();
         let events: Vec<&RawValue> =
-            crate::event_split::events(verified.body(), verified.event_layout()).map_err(
-                |source| {
-                    invalid(
-                        scheme,
-                        DispatchError::new(DispatchErrorKind::InvalidEvent).because(source),
-                    )
-                },
-            )?;
+            crate::events::events(verified.body(), verified.event_layout()).map_err(|source| {
+                invalid(
+                    scheme,
+                    DispatchError::new(DispatchErrorKind::InvalidEvent).because(source),
+                )
+            })?;
 
         let mut jobs = Vec::with_capacity(events.len());
         let mut outcome = Dispatched::default();

@@ -33,7 +33,6 @@
 //! the crate's tests check them against the providers' published vectors and, on random
 //! deliveries, against a second signer written apart from this one.
 
-mod provider;
 mod sign;
 
 use std::time::{Duration, SystemTime};
@@ -41,7 +40,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::{HeaderMap, Request, Uri};
 
-pub use provider::{Provider, UnknownProvider};
+pub use crate::providers::{Provider, UnknownProvider};
 use sign::{hex, value};
 
 use crate::{ConfigError, Secret, SignatureScheme};
@@ -184,54 +183,30 @@ impl Signer {
     /// }
     /// ```
     pub fn scheme(&self) -> Result<Box<dyn SignatureScheme>, ConfigError> {
-        use crate::*;
-        let secret = self.secret.clone();
-        let clock = self.clock();
-        let origin = || {
+        // Built through the registry, as a user choosing the provider by name would.
+        let mut config = match self.provider {
+            #[cfg(feature = "ed25519")]
+            Provider::Discord | Provider::StandardWebhooksV1a => self
+                .provider
+                .configure(self.public_key().expect("an Ed25519 provider")),
+            _ => self.provider.configure(self.secret.clone()),
+        }
+        .clock(self.clock());
+        if self.provider.signs_url() {
             let uri = self.url.parse::<Uri>().ok();
             match uri.as_ref().map(|uri| (uri.scheme_str(), uri.authority())) {
-                Some((Some(scheme), Some(authority))) => Ok(format!("{scheme}://{authority}")),
-                _ => Err(ConfigError::invalid_setting(
-                    "test_util::Signer",
-                    format_args!("the URL {:?} has no origin", self.url),
-                )),
+                Some((Some(scheme), Some(authority))) => {
+                    config = config.public_base_url(&format!("{scheme}://{authority}"));
+                }
+                _ => {
+                    return Err(ConfigError::invalid_setting(
+                        "test_util::Signer",
+                        format_args!("the URL {:?} has no origin", self.url),
+                    ));
+                }
             }
-        };
-        Ok(match self.provider {
-            Provider::StandardWebhooks => {
-                Box::new(standard_webhooks::StandardWebhooks::new(secret)?.with_clock(clock))
-            }
-            Provider::Svix => Box::new(svix::Svix::new(secret)?.with_clock(clock)),
-            Provider::Stripe => Box::new(stripe::Stripe::new(secret).with_clock(clock)),
-            Provider::GitHub => Box::new(github::GitHub::new(secret)),
-            Provider::GitHubSha1 => Box::new(github::GitHub::legacy_sha1(secret)?),
-            Provider::Slack => Box::new(slack::Slack::new(secret).with_clock(clock)),
-            Provider::Shopify => Box::new(shopify::Shopify::new(secret)),
-            Provider::Paddle => Box::new(paddle::Paddle::new(secret).with_clock(clock)),
-            Provider::Linear => Box::new(linear::Linear::new(secret).with_clock(clock)),
-            Provider::Zoom => Box::new(zoom::Zoom::new(secret).with_clock(clock)),
-            Provider::Square => {
-                Box::new(square::Square::new(secret).with_public_base_url(&origin()?)?)
-            }
-            Provider::Twilio => {
-                Box::new(twilio::Twilio::new(secret).with_public_base_url(&origin()?)?)
-            }
-            Provider::Xero => Box::new(xero::Xero::new(secret)),
-            Provider::InvoiceAhoy => Box::new(invoice_ahoy::InvoiceAhoy::new(secret)),
-            Provider::Xemelgo => Box::new(xemelgo::Xemelgo::new(secret)?),
-            #[cfg(feature = "ed25519")]
-            Provider::Discord => Box::new(
-                discord::Discord::new(self.public_key().expect("an Ed25519 provider"))?
-                    .with_clock(clock),
-            ),
-            #[cfg(feature = "ed25519")]
-            Provider::StandardWebhooksV1a => Box::new(
-                standard_webhooks::StandardWebhooksV1a::new(
-                    self.public_key().expect("an Ed25519 provider"),
-                )?
-                .with_clock(clock),
-            ),
-        })
+        }
+        config.build()
     }
 
     /// The URL the request goes to: for a Twilio JSON body, with its `bodySHA256`.

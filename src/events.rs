@@ -1,0 +1,97 @@
+//! The one event splitter: finds the events in a verified body, as the scheme's
+//! [`EventLayout`] places them, for every reader of events (the extractors, the event router,
+//! the idempotency stage's per-event keys). A batch field sent twice is refused, never guessed
+//! at.
+
+use std::{fmt, marker::PhantomData};
+
+use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+use crate::EventLayout;
+
+/// The events in `body`, each deserialised as `T` (which may borrow from `body`, as
+/// `&RawValue` does for the event router).
+pub(crate) fn events<'de, T: Deserialize<'de>>(
+    body: &'de [u8],
+    layout: EventLayout,
+) -> Result<Vec<T>, serde_json::Error> {
+    match layout {
+        EventLayout::Single => serde_json::from_slice(body).map(|event| vec![event]),
+        EventLayout::Array => serde_json::from_slice(body),
+        EventLayout::Field(field) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            EventsIn::<T>::field(field)
+                .deserialize(&mut deserializer)
+                .and_then(|events| deserializer.end().map(|()| events))
+        }
+    }
+}
+
+/// Reads the array in one named field of an object, skipping the other fields without
+/// building them.
+struct EventsIn<T> {
+    field: &'static str,
+    marker: PhantomData<T>,
+}
+
+impl<T> EventsIn<T> {
+    fn field(field: &'static str) -> Self {
+        Self {
+            field,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: de::Deserialize<'de>> DeserializeSeed<'de> for EventsIn<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: de::Deserialize<'de>> Visitor<'de> for EventsIn<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object with an array field `{}`", self.field)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+        let mut events = None;
+        while let Some(is_field) = map.next_key_seed(KeyIs(self.field))? {
+            if !is_field {
+                map.next_value::<IgnoredAny>()?;
+            } else if events.is_some() {
+                return Err(de::Error::duplicate_field(self.field));
+            } else {
+                events = Some(map.next_value()?);
+            }
+        }
+        events.ok_or_else(|| de::Error::missing_field(self.field))
+    }
+}
+
+/// Compares a map key with a name without allocating it.
+struct KeyIs(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIs {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}

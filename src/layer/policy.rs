@@ -1,0 +1,84 @@
+//! [`ResponsePolicy`]: what a provider demands of the responses to its deliveries, and where
+//! the layer applies it.
+
+use http::{Response, header};
+
+use super::ResponseBody;
+
+/// What a provider demands of the responses to its deliveries.
+///
+/// Xero, for instance, wants no body and no cookies, whatever the status:
+///
+/// ```
+/// use tower_webhooks::ResponsePolicy;
+///
+/// let xero = ResponsePolicy::unchanged().strip_body(true).strip_cookies(true);
+/// assert!(xero.strips_body() && xero.strips_cookies());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[must_use]
+pub struct ResponsePolicy {
+    strip_body: bool,
+    strip_cookies: bool,
+}
+
+impl ResponsePolicy {
+    /// Responses pass through as the inner service wrote them.
+    pub const fn unchanged() -> Self {
+        Self {
+            strip_body: false,
+            strip_cookies: false,
+        }
+    }
+
+    /// Whether to replace every response body (and its `Content-Type`/`Content-Length`) with an
+    /// empty one, keeping the status.
+    pub const fn strip_body(mut self, strip: bool) -> Self {
+        self.strip_body = strip;
+        self
+    }
+
+    /// Whether to remove every `Set-Cookie` header from every response.
+    pub const fn strip_cookies(mut self, strip: bool) -> Self {
+        self.strip_cookies = strip;
+        self
+    }
+
+    /// Whether bodies are stripped.
+    #[must_use]
+    pub const fn strips_body(&self) -> bool {
+        self.strip_body
+    }
+
+    /// Whether cookies are stripped.
+    #[must_use]
+    pub const fn strips_cookies(&self) -> bool {
+        self.strip_cookies
+    }
+}
+
+/// Applies `policy` to the inner service's response.
+pub(super) fn apply_policy<B>(
+    policy: ResponsePolicy,
+    response: Response<B>,
+) -> Response<ResponseBody<B>> {
+    let (mut parts, body) = response.into_parts();
+    if policy.strips_cookies() {
+        // `remove` drops every value of the header, not only the first.
+        parts.headers.remove(header::SET_COOKIE);
+    }
+    let body = if policy.strips_body() {
+        for name in [
+            header::CONTENT_LENGTH,
+            header::CONTENT_TYPE,
+            header::CONTENT_ENCODING,
+            header::TRANSFER_ENCODING,
+        ] {
+            parts.headers.remove(name);
+        }
+        ResponseBody::empty()
+    } else {
+        ResponseBody::passed(body)
+    };
+    Response::from_parts(parts, body)
+}
