@@ -1,6 +1,6 @@
 //! InvoiceAhoy: `x-ia-signature` is hex(HMAC-SHA256(secret, raw body)).
 //!
-//! From InvoiceAhoy's webhook guide (`../shared/seeds/invoiceahoy-webhooks.txt`): the signature
+//! From InvoiceAhoy's developer guide, "Webhooks" (its Security section): the signature
 //! is "an HMAC hash of the request payload" computed as
 //! `crypto.createHmac('sha256', secret).update(payload).digest('hex')`. The guide compares it with
 //! `===`; this crate compares in constant time. One delivery is one [`Event`], whose `type` is

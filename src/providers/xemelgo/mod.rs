@@ -1,8 +1,8 @@
 //! Xemelgo: `xemelgo-signature: sha256=<hex>`, HMAC-SHA256 with a secret longer than 24
 //! characters.
 //!
-//! Xemelgo's webhook guide (`../shared/seeds/xemelgo-webhooks.txt`) says "compute the HMAC of
-//! the raw request body", but its JavaScript signs `JSON.stringify(body)` after `express.json()`
+//! Xemelgo's developer guide, "Webhooks", says "compute the HMAC of the raw request body", but
+//! its JavaScript signs `JSON.stringify(body)` after `express.json()`
 //! parsed the body. The two agree only when the sender's bytes are already in `JSON.stringify`
 //! form. [`Xemelgo`] therefore accepts a signature over the raw body and, when that fails, one
 //! over exactly the bytes `JSON.stringify(JSON.parse(raw))` gives (see

@@ -1,6 +1,8 @@
 //! Xero: `x-xero-signature` is base64(HMAC-SHA256(webhook key, raw body)).
 //!
-//! From Xero's webhook documentation and tutorial (`../shared/seeds/xero-webhooks-tutorial.txt`):
+//! From Xero's webhooks documentation (developer.xero.com/documentation/guides/webhooks/overview)
+//! and its developer blog's tutorial ("Keeping your integration in sync: Implementing Xero
+//! webhooks using Node, Express, and ngrok", Rett Behrens, 2020):
 //!
 //! - the key is the webhook key from the developer portal, used as its UTF-8 bytes (it looks like
 //!   base64 but is **not** decoded);
