@@ -12,7 +12,7 @@ use super::{Idempotency, Store};
 pub enum OnDuplicate {
     /// Answer `200` with an empty body; the handler does not run. The default.
     Acknowledge,
-    /// Run the handler anyway, with [`Redelivery::is_duplicate`] true.
+    /// Run the handler anyway, with [`Redelivery::is_duplicate`](super::Redelivery::is_duplicate) true.
     Forward,
 }
 

@@ -16,7 +16,7 @@ impl Redelivery {
         self.retry
     }
 
-    /// The delivery was handled already and is forwarded anyway ([`OnDuplicate::Forward`]).
+    /// The delivery was handled already and is forwarded anyway ([`OnDuplicate::Forward`](super::OnDuplicate::Forward)).
     #[must_use]
     pub fn is_duplicate(&self) -> bool {
         self.duplicate

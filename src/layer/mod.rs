@@ -18,7 +18,7 @@
 //!    service is never called;
 //! 3. calls the inner service with the verified bytes as a [`RequestBody`] (no copy) and a
 //!    [`Verified`](crate::Verified) marker in the request extensions;
-//! 4. applies the scheme's [`ResponsePolicy`](crate::ResponsePolicy) to whatever comes back:
+//! 4. applies the scheme's [`ResponsePolicy`] to whatever comes back:
 //!    for Xero every body and every `Set-Cookie` is removed, the status kept. A handler that
 //!    panics gives an empty `500`, logged, and the server keeps serving.
 //!

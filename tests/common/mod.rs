@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: signing as each provider does, and a router that
-//! records what its handler saw.
+//! Helpers shared by the integration tests: the seed providers' secrets and sample bodies, and a
+//! router that records what its handler saw. Signing is `tests/signer`'s.
 #![allow(dead_code, unreachable_pub)]
 
 use std::sync::{Arc, Mutex};
@@ -12,30 +12,13 @@ use axum::{
     response::IntoResponse,
     routing::post,
 };
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use http_body_util::BodyExt as _;
-use sha2::Sha256;
 use tower::ServiceExt as _;
 use tower_webhooks::{SignatureScheme, WebhookSignatureLayer};
 
 pub const XERO_KEY: &str = "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==";
 pub const INVOICE_AHOY_SECRET: &str = "ia_whsec_example_0123456789";
 pub const XEMELGO_SECRET: &str = "your-secret-key-must-be-longer-than-24-characters";
-
-pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
-    mac.update(message);
-    mac.finalize().into_bytes().into()
-}
-
-pub fn base64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// One of the seed providers, with how it signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,13 +48,14 @@ impl Provider {
     }
 
     /// The header value the provider would send for `body` under `key`.
+    /// Signed by the tests' one independent signer (`tests/signer`).
     pub fn signature_with(self, key: &str, body: &[u8]) -> String {
-        let tag = hmac_sha256(key.as_bytes(), body);
-        match self {
-            Provider::Xero => base64(&tag),
-            Provider::InvoiceAhoy => hex(&tag),
-            Provider::Xemelgo => format!("sha256={}", hex(&tag)),
-        }
+        let preset = match self {
+            Provider::Xero => crate::signer::Preset::Xero,
+            Provider::InvoiceAhoy => crate::signer::Preset::InvoiceAhoy,
+            Provider::Xemelgo => crate::signer::Preset::Xemelgo,
+        };
+        crate::signer::raw_body_signature(preset, key.as_bytes(), body).1
     }
 
     pub fn signature(self, body: &[u8]) -> String {

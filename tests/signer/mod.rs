@@ -120,6 +120,19 @@ pub struct Delivery {
     pub parts: Vec<(Part, &'static str)>,
 }
 
+/// The signature header of a provider that signs the raw body alone (Xero, InvoiceAhoy,
+/// Xemelgo), as its documentation computes it: HMAC-SHA256, in base64 for Xero and in hex for
+/// the others (Xemelgo's with `sha256=`).
+pub fn raw_body_signature(preset: Preset, key: &[u8], body: &[u8]) -> (&'static str, String) {
+    let tag = hmac_sha256(key, body);
+    match preset {
+        Preset::Xero => ("x-xero-signature", b64(&tag)),
+        Preset::InvoiceAhoy => ("x-ia-signature", hex(&tag)),
+        Preset::Xemelgo => ("xemelgo-signature", format!("sha256={}", hex(&tag))),
+        other => panic!("{other:?} signs more than the raw body"),
+    }
+}
+
 /// A body `preset` can carry: Linear's must hold its timestamp, Twilio's is a form.
 pub fn body_for(preset: Preset, text: &str) -> String {
     match preset {
@@ -273,23 +286,10 @@ pub fn sign(preset: Preset, secrets: &[&str], body: &str, timestamp: u64, id: &s
                 .header("content-type", "application/x-www-form-urlencoded");
             vec![(Part::Signature, "x-twilio-signature")]
         }
-        Preset::Xero => {
-            request = request.header(
-                "x-xero-signature",
-                b64(&hmac_sha256(first, body.as_bytes())),
-            );
-            vec![(Part::Signature, "x-xero-signature")]
-        }
-        Preset::InvoiceAhoy => {
-            request = request.header("x-ia-signature", hex(&hmac_sha256(first, body.as_bytes())));
-            vec![(Part::Signature, "x-ia-signature")]
-        }
-        Preset::Xemelgo => {
-            request = request.header(
-                "xemelgo-signature",
-                format!("sha256={}", hex(&hmac_sha256(first, body.as_bytes()))),
-            );
-            vec![(Part::Signature, "xemelgo-signature")]
+        Preset::Xero | Preset::InvoiceAhoy | Preset::Xemelgo => {
+            let (name, value) = raw_body_signature(preset, first, body.as_bytes());
+            request = request.header(name, value);
+            vec![(Part::Signature, name)]
         }
     };
     let (head, ()) = request.body(()).unwrap().into_parts();

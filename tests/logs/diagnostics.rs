@@ -3,14 +3,12 @@
 //! 401 and no secret reaches the log. In its own test binary: `tracing` caches per-callsite
 //! interest process-wide, so a thread-scoped subscriber can miss events while other tests run.
 
-mod signer;
-
 use std::convert::Infallible;
 
+use crate::signer::{NOW, Preset, sign};
 use bytes::Bytes;
 use http::{Request, StatusCode, request::Parts};
 use http_body_util::{BodyExt as _, Full};
-use signer::{NOW, Preset, sign};
 use tower::{Layer as _, ServiceExt as _};
 use tower_webhooks::{
     Keys, SignatureScheme, WebhookSignatureLayer,
@@ -111,7 +109,7 @@ async fn rejections_are_logged_with_a_code_and_a_hint_and_without_secrets() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     const SLACK: &str = "slack-signing-secret-5ca1ab1e";
-    let slack = || signer::scheme(Preset::Slack, Keys::from(SLACK));
+    let slack = || crate::signer::scheme(Preset::Slack, Keys::from(SLACK));
 
     // Missing and malformed headers.
     let (mut head, body) = delivery(Preset::Slack, SLACK, "{}", NOW);
@@ -145,7 +143,7 @@ async fn rejections_are_logged_with_a_code_and_a_hint_and_without_secrets() {
 
     // The secret was configured with a trailing newline (read from a file).
     let line = rejected(
-        signer::scheme(Preset::Slack, Keys::from(format!("{SLACK}\n"))),
+        crate::signer::scheme(Preset::Slack, Keys::from(format!("{SLACK}\n"))),
         delivery(Preset::Slack, SLACK, "{}", NOW),
         &log,
     )
@@ -156,7 +154,7 @@ async fn rejections_are_logged_with_a_code_and_a_hint_and_without_secrets() {
     );
 
     // A `whsec_` secret used as text where the provider base64-decodes it...
-    let whsec = signer::secret(Preset::StandardWebhooks, 4);
+    let whsec = crate::signer::secret(Preset::StandardWebhooks, 4);
     let line = rejected(
         stdwh_as_text(&whsec).with_clock(fixed()),
         delivery(Preset::StandardWebhooks, &whsec, "{}", NOW),
@@ -169,7 +167,7 @@ async fn rejections_are_logged_with_a_code_and_a_hint_and_without_secrets() {
     let as_text = stdwh_as_text(&whsec).with_clock(fixed());
     let (text_head, _) = {
         // Sign the way a text-keyed provider does: with the `whsec_…` string's bytes.
-        let signature = signer::b64(&signer::hmac_sha256(
+        let signature = crate::signer::b64(&crate::signer::hmac_sha256(
             whsec.as_bytes(),
             format!("msg_1.{NOW}.{{}}").as_bytes(),
         ));
@@ -185,7 +183,7 @@ async fn rejections_are_logged_with_a_code_and_a_hint_and_without_secrets() {
             .is_ok()
     );
     let line = rejected(
-        signer::scheme(Preset::StandardWebhooks, Keys::from(whsec.as_str())),
+        crate::signer::scheme(Preset::StandardWebhooks, Keys::from(whsec.as_str())),
         (text_head, Bytes::from_static(b"{}")),
         &log,
     )
@@ -199,10 +197,12 @@ async fn rejections_are_logged_with_a_code_and_a_hint_and_without_secrets() {
     assert!(line.contains("proxy"), "{line}");
 
     // A form body that is not UTF-8 where Twilio needs text.
-    let twilio = signer::scheme(Preset::Twilio, Keys::from("twilio-token-c0ffee"));
+    let twilio = crate::signer::scheme(Preset::Twilio, Keys::from("twilio-token-c0ffee"));
     let (mut head, _) = delivery(Preset::Twilio, "twilio-token-c0ffee", "a=b", NOW);
-    head.headers
-        .insert("x-twilio-signature", signer::b64(&[0; 20]).parse().unwrap());
+    head.headers.insert(
+        "x-twilio-signature",
+        crate::signer::b64(&[0; 20]).parse().unwrap(),
+    );
     let line = rejected(twilio, (head, Bytes::from_static(b"Body=\xff")), &log).await;
     assert!(
         line.contains("unverifiable_body") && line.contains("not valid UTF-8"),

@@ -1,8 +1,6 @@
 //! The layer's own behaviour: body limits, unreadable bodies, zero-copy hand-off, response
 //! clean-up, and the bounds axum needs.
 
-mod common;
-
 use std::{
     pin::Pin,
     sync::{
@@ -12,13 +10,13 @@ use std::{
     task::{Context, Poll},
 };
 
+use crate::common::{Provider, Seen, recording_app, send, signed_request};
 use axum::{
     Extension, Router,
     body::{Body, Bytes},
     http::{Request, StatusCode, header},
     routing::post,
 };
-use common::{Provider, Seen, recording_app, send, signed_request};
 use http_body::Frame;
 use tower_webhooks::{Rejection, RejectionKind, Verified, WebhookSignatureLayer, xero::Xero};
 

@@ -8,8 +8,8 @@
 use serde_json::Value;
 use tower_webhooks::{Provider, test_util::Signer};
 
-const README: &str = include_str!("../README.md");
-const VECTORS: &str = include_str!("fixtures/signatures.json");
+const README: &str = include_str!("../../README.md");
+const VECTORS: &str = include_str!("../fixtures/signatures.json");
 
 /// The names in the first column of the README's scheme table.
 fn readme_names() -> Vec<String> {

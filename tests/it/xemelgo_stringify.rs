@@ -1,11 +1,9 @@
 //! Xemelgo's JSON.stringify fallback against Node's own output (`fixtures/xemelgo/`, made by
 //! `generate.mjs` in that folder).
 
-mod common;
-
+use crate::common::{Provider, Seen, recording_app, send, signed_request};
 use axum::http::StatusCode;
 use base64::Engine as _;
-use common::{Provider, Seen, recording_app, send, signed_request};
 use serde::Deserialize;
 use tower_webhooks::json_stringify::{StringifyErrorKind, stringify_parsed};
 
@@ -33,7 +31,7 @@ fn decode(text: &str) -> Vec<u8> {
 }
 
 fn fixtures() -> Fixtures {
-    serde_json::from_str(include_str!("fixtures/xemelgo/stringify.json")).unwrap()
+    serde_json::from_str(include_str!("../fixtures/xemelgo/stringify.json")).unwrap()
 }
 
 #[test]
@@ -107,7 +105,7 @@ fn the_fixtures_cover_every_trap_the_issue_lists() {
 #[tokio::test]
 async fn when_only_the_stringified_form_matches_the_handler_gets_those_bytes() {
     let fixtures = fixtures();
-    assert_eq!(fixtures.secret, common::XEMELGO_SECRET);
+    assert_eq!(fixtures.secret, crate::common::XEMELGO_SECRET);
     let mut differing = 0;
     let mut failed_closed = 0;
     for case in &fixtures.cases {
@@ -190,7 +188,7 @@ async fn raw_body_only_refuses_the_stringified_form() {
     let raw = b"{ \"a\" : 1.50 }";
     let signature = Provider::Xemelgo.signature(br#"{"a":1.5}"#);
     let strict: Box<dyn SignatureScheme> = Box::new(
-        Xemelgo::new(common::XEMELGO_SECRET)
+        Xemelgo::new(crate::common::XEMELGO_SECRET)
             .unwrap()
             .raw_body_only(),
     );

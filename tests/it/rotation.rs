@@ -1,12 +1,10 @@
 //! Key rotation for every preset: with keys `[old, new]`, a delivery signed by either passes and
 //! one signed by neither fails, and the id of the key that matched reaches the handler.
 
-mod signer;
-
+use crate::signer::{ALL, NOW, Preset, scheme, secret, sign};
 use axum::{Router, routing::post};
 use http::StatusCode;
 use http_body_util::{BodyExt as _, Full};
-use signer::{ALL, NOW, Preset, scheme, secret, sign};
 use tower::ServiceExt as _;
 use tower_webhooks::{Keys, RejectionKind, VerificationInfo, WebhookSignatureLayer};
 
@@ -20,7 +18,7 @@ fn keys(preset: Preset) -> Keys {
 fn either_key_passes_and_neither_fails() {
     for preset in ALL {
         let scheme = scheme(preset, keys(preset));
-        let body = signer::body_for(preset, "rotation");
+        let body = crate::signer::body_for(preset, "rotation");
         for (seed, expected) in [(1, Some("old")), (2, Some("new")), (3, None)] {
             let key = secret(preset, seed);
             let delivery = sign(preset, &[&key], &body, NOW, "msg_1");
@@ -52,7 +50,7 @@ fn headers_with_several_signatures_pass_when_any_matches_any_key() {
         Preset::Paddle,
     ] {
         let scheme = scheme(preset, keys(preset));
-        let body = signer::body_for(preset, "several");
+        let body = crate::signer::body_for(preset, "several");
         let stranger = secret(preset, 9);
         let new = secret(preset, 2);
         let both = sign(preset, &[&stranger, &new], &body, NOW, "msg_2");
@@ -80,7 +78,7 @@ async fn the_matched_key_id_reaches_the_handler() {
         let app = Router::new()
             .route("/webhooks/provider", post(handler))
             .route_layer(WebhookSignatureLayer::new(scheme(preset, keys(preset))));
-        let body = signer::body_for(preset, "who signed");
+        let body = crate::signer::body_for(preset, "who signed");
         for (seed, id) in [(1, "old"), (2, "new")] {
             let delivery = sign(preset, &[&secret(preset, seed)], &body, NOW, "msg_3");
             let request = http::Request::from_parts(delivery.head, Full::new(delivery.body));

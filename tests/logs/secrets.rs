@@ -3,14 +3,12 @@
 //! bodies, a store that is down, and a secret configured with stray whitespace, for every
 //! preset. In its own test binary: `tracing` caches per-callsite interest process-wide.
 
-mod signer;
-
 use std::{convert::Infallible, time::Duration};
 
+use crate::signer::{ALL, NOW, Preset, sign};
 use bytes::Bytes;
 use http::Request;
 use http_body_util::Full;
-use signer::{ALL, NOW, Preset, sign};
 use tower::{Layer as _, ServiceExt as _};
 use tower_webhooks::{
     Keys, WebhookSignatureLayer,
@@ -72,7 +70,7 @@ async fn no_secret_reaches_the_log() {
             Preset::StandardWebhooks | Preset::Svix => {
                 format!(
                     "whsec_{}",
-                    signer::b64(format!("Zq8kP2wX9vL4mN7rT1y{n:02}{seed}").as_bytes())
+                    crate::signer::b64(format!("Zq8kP2wX9vL4mN7rT1y{n:02}{seed}").as_bytes())
                 )
             }
             _ => format!("Zq8kP2wX9vL4mN7rT1yH6gF3dS5aJ0-{n:02}-{seed}"),
@@ -82,13 +80,13 @@ async fn no_secret_reaches_the_log() {
         secrets.push(wrong.clone());
         // For Standard Webhooks, the decoded key too.
         secrets.push(format!("Zq8kP2wX9vL4mN7rT1y{n:02}1"));
-        let body = signer::body_for(preset, "payload");
+        let body = crate::signer::body_for(preset, "payload");
         // Configured with a trailing newline where that is not a config error, to draw hints.
         let configured = match preset {
             Preset::StandardWebhooks | Preset::Svix => right.clone(),
             _ => format!("{right}\n"),
         };
-        let scheme = signer::scheme(preset, Keys::new().key("k1", configured));
+        let scheme = crate::signer::scheme(preset, Keys::new().key("k1", configured));
         let inner = tower::service_fn(|_: Request<RequestBody>| async {
             Ok::<_, Infallible>(http::Response::new(Full::new(Bytes::new())))
         });

@@ -4,11 +4,9 @@
 //! `cargo test` builds the examples before it runs this file; their binaries sit next to this
 //! test's, in `target/<profile>/examples/`.
 
-mod example_servers;
-
 use std::time::Duration;
 
-use example_servers::{SECRET_VARS, command, start};
+use crate::example_servers::{SECRET_VARS, command, start};
 use tokio::process::Command;
 
 async fn drive_with_node(provider: &str, url: &str, secret: &str) {

@@ -3,8 +3,6 @@
 //! delivery is accepted with the clock at its timestamp, reports what it signed, and is refused
 //! once any one byte of it changes.
 
-mod signer;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -67,7 +65,7 @@ struct Expected {
 
 fn fixtures() -> Vec<Vector> {
     let fixtures: Fixtures =
-        serde_json::from_str(include_str!("fixtures/signatures.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/signatures.json")).unwrap();
     fixtures
         .vectors
         .into_iter()
@@ -172,7 +170,7 @@ fn delivery_for(vector: &Vector) -> Delivery {
     if vector.scheme == "twilio" {
         let params = vector.params.as_ref().unwrap();
         if body.is_empty() {
-            body = signer::twilio_form(params);
+            body = crate::signer::twilio_form(params);
             request = request.header("content-type", "application/x-www-form-urlencoded");
         } else {
             request = request.header("content-type", "application/json");

@@ -1,12 +1,10 @@
 //! Property tests for every preset: a delivery signed as the provider signs it verifies, and a
 //! change to any one byte of its body, signature, timestamp or id is refused.
 
-mod signer;
-
+use crate::signer::{ALL, NOW, Part, Preset, scheme, secret, sign};
 use bytes::Bytes;
 use http::HeaderValue;
 use proptest::prelude::*;
-use signer::{ALL, NOW, Part, Preset, scheme, secret, sign};
 use tower_webhooks::Keys;
 
 fn preset() -> impl Strategy<Value = Preset> {
@@ -46,10 +44,10 @@ proptest! {
     ) {
         use std::time::{Duration, UNIX_EPOCH};
         let key = secret(preset, seed);
-        let body = signer::body_for(preset, &text);
+        let body = crate::signer::body_for(preset, &text);
         let independent = sign(preset, &[&key], &body, at, &id);
-        let kit = tower_webhooks::test_util::Signer::new(signer::kit(preset), key.as_str())
-            .url(&format!("https://{}{}", signer::HOST, signer::PATH))
+        let kit = tower_webhooks::test_util::Signer::new(crate::signer::kit(preset), key.as_str())
+            .url(&format!("https://{}{}", crate::signer::HOST, crate::signer::PATH))
             .at(UNIX_EPOCH + Duration::from_secs(at))
             .id(&id)
             .headers(body.as_bytes());
@@ -61,7 +59,7 @@ proptest! {
     #[test]
     fn signed_deliveries_verify(preset in preset(), text in text(), id in id(), skew in -5i64..=5) {
         let key = secret(preset, 1);
-        let body = signer::body_for(preset, &text);
+        let body = crate::signer::body_for(preset, &text);
         let at = NOW.checked_add_signed(skew).unwrap();
         let delivery = sign(preset, &[&key], &body, at, &id);
         let scheme = scheme(preset, Keys::from(key.as_str()));
@@ -77,7 +75,7 @@ proptest! {
         flip in 1u8..=255,
     ) {
         let key = secret(preset, 1);
-        let body = signer::body_for(preset, &text);
+        let body = crate::signer::body_for(preset, &text);
         let delivery = sign(preset, &[&key], &body, NOW, "msg_1");
         prop_assume!(!delivery.body.is_empty());
         let mut changed = delivery.body.to_vec();
@@ -100,7 +98,7 @@ proptest! {
         flip in 1u8..=255,
     ) {
         let key = secret(preset, 1);
-        let body = signer::body_for(preset, &text);
+        let body = crate::signer::body_for(preset, &text);
         let delivery = sign(preset, &[&key], &body, NOW, "msg_1");
         // Presets whose timestamp or id lives inside the signature header (or is not signed)
         // are covered by the signature case.
@@ -112,7 +110,7 @@ proptest! {
         let mut changed = value.clone();
         changed[at] ^= flip;
         // Hex tags are case-insensitive: `a` and `A` are the same signature, not a change.
-        prop_assume!(!(signer::hex_tags(preset) && part == Part::Signature
+        prop_assume!(!(crate::signer::hex_tags(preset) && part == Part::Signature
             && flip == 0x20 && changed[at].is_ascii_alphabetic()));
         let Ok(changed) = HeaderValue::from_bytes(&changed) else {
             return Ok(()); // not a header a client could send
@@ -127,14 +125,14 @@ proptest! {
 
 #[test]
 fn every_timestamped_preset_refuses_a_delivery_outside_its_window() {
-    for preset in ALL.into_iter().filter(|p| signer::timestamped(*p)) {
+    for preset in ALL.into_iter().filter(|p| crate::signer::timestamped(*p)) {
         let key = secret(preset, 1);
         let scheme = scheme(preset, Keys::from(key.as_str()));
         let body_at = |at: u64| match preset {
             // Linear's time is in the body, in milliseconds.
-            Preset::Linear => signer::body_for(preset, "x")
+            Preset::Linear => crate::signer::body_for(preset, "x")
                 .replace(&(NOW * 1000).to_string(), &(at * 1000).to_string()),
-            _ => signer::body_for(preset, "x"),
+            _ => crate::signer::body_for(preset, "x"),
         };
         for at in [NOW - 3600, NOW + 3600] {
             let delivery = sign(preset, &[&key], &body_at(at), at, "msg_1");
@@ -161,7 +159,7 @@ proptest! {
         flip in proptest::option::of((any::<prop::sample::Index>(), 1u8..=255)),
     ) {
         let key = secret(preset, 1);
-        let body = signer::body_for(preset, &text);
+        let body = crate::signer::body_for(preset, &text);
         let delivery = sign(preset, &[&key], &body, NOW, "msg_1");
         let mut body = delivery.body.to_vec();
         if let (Some((at, flip)), false) = (flip, body.is_empty()) {

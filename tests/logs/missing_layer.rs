@@ -1,10 +1,8 @@
 //! The missing-layer log line. In its own test binary: `tracing` caches per-callsite interest
 //! process-wide, so a thread-scoped subscriber can miss events while other tests run in parallel.
 
-mod common;
-
+use crate::common::{send, signed_request};
 use axum::{Router, http::StatusCode, routing::post};
-use common::{send, signed_request};
 use tower_webhooks::{VerifiedEvents, xero};
 
 /// Collects everything a `tracing` subscriber writes.

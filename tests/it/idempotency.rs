@@ -1,8 +1,6 @@
 //! The idempotency stage: sequential and concurrent duplicates, a failed handler and its retry,
 //! a store that is down, a panicking handler, and Xero batches with a repeated event.
 
-mod signer;
-
 use std::{
     sync::{
         Arc, Mutex,
@@ -12,10 +10,10 @@ use std::{
     time::UNIX_EPOCH,
 };
 
+use crate::signer::{NOW, Preset, secret};
 use axum::{Router, extract::State, http::StatusCode, routing::post};
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
-use signer::{NOW, Preset, secret};
 use tower::ServiceExt as _;
 use tower_webhooks::{
     Keys, VerifiedEvents, WebhookSignatureLayer,
@@ -49,7 +47,7 @@ fn app(preset: Preset, layer: IdempotencyLayer<impl Store>, calls: Calls) -> Rou
     Router::new()
         .route("/webhooks/provider", post(handler))
         .route_layer(layer)
-        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
             preset,
             Keys::from(secret(preset, 1)),
         )))
@@ -64,8 +62,12 @@ struct Delivery {
 }
 
 fn sign(preset: Preset, body: &str, timestamp: u64, id: &str) -> Delivery {
-    let signer = Signer::new(signer::kit(preset), secret(preset, 1))
-        .url(&format!("https://{}{}", signer::HOST, signer::PATH))
+    let signer = Signer::new(crate::signer::kit(preset), secret(preset, 1))
+        .url(&format!(
+            "https://{}{}",
+            crate::signer::HOST,
+            crate::signer::PATH
+        ))
         .at(UNIX_EPOCH + Duration::from_secs(timestamp))
         .id(id);
     Delivery {
@@ -101,7 +103,7 @@ async fn a_sequential_duplicate_is_acknowledged_without_the_handler() {
             IdempotencyLayer::new(MemoryStore::default()),
             calls.clone(),
         );
-        let body = signer::body_for(preset, r#"{"id":"evt_1","type":"x"}"#);
+        let body = crate::signer::body_for(preset, r#"{"id":"evt_1","type":"x"}"#);
         let first = sign(preset, &body, NOW, "msg_1");
         assert_eq!(deliver(&app, &first).await.0, StatusCode::OK, "{preset:?}");
         // The provider's retry: the same delivery, re-signed a second later where it signs time.
@@ -153,7 +155,7 @@ async fn a_concurrent_duplicate_never_runs_the_handler_twice() {
     let app = Router::new()
         .route("/webhooks/provider", post(slow))
         .route_layer(IdempotencyLayer::new(MemoryStore::default()))
-        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
             preset,
             Keys::from(secret(preset, 1)),
         )));
@@ -217,7 +219,7 @@ async fn a_panicking_handler_releases_the_claim() {
     let app = Router::new()
         .route("/webhooks/provider", post(flaky))
         .route_layer(IdempotencyLayer::new(MemoryStore::default()))
-        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
             preset,
             Keys::from(secret(preset, 1)),
         )));
@@ -285,7 +287,7 @@ async fn duplicates_can_be_forwarded_marked() {
     let app = Router::new()
         .route("/webhooks/provider", post(record))
         .route_layer(layer)
-        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
             preset,
             Keys::from(secret(preset, 1)),
         )));
@@ -315,7 +317,7 @@ async fn xero_batches_are_deduplicated_per_event() {
     let app = Router::new()
         .route("/webhooks/provider", post(record))
         .route_layer(IdempotencyLayer::new(MemoryStore::default()))
-        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
             preset,
             Keys::from(secret(preset, 1)),
         )));
@@ -363,7 +365,7 @@ async fn a_batch_refused_part_way_puts_its_claims_back_as_they_were() {
     let app = Router::new()
         .route("/webhooks/provider", post(record))
         .route_layer(IdempotencyLayer::new(Arc::clone(&store)))
-        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
             preset,
             Keys::from(secret(preset, 1)),
         )));
@@ -377,7 +379,7 @@ async fn a_batch_refused_part_way_puts_its_claims_back_as_they_were() {
     // Event 2 is being handled elsewhere right now (the key the stage uses for it).
     let value: serde_json::Value = serde_json::from_str(&event(2)).unwrap();
     let digest = sha2::Sha256::digest(serde_json::to_vec(&value).unwrap());
-    let key = format!("xero:event:{}", signer::hex(&digest));
+    let key = format!("xero:event:{}", crate::signer::hex(&digest));
     assert_eq!(
         store.claim(&key, Duration::from_secs(60)).await.unwrap(),
         Claim::Claimed { retry: false }

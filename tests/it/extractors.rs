@@ -1,14 +1,12 @@
 //! `VerifiedEvents` and `VerifiedJson`: typed events per provider, the Xero envelope, and the
 //! two ways extraction fails.
 
-mod common;
-
+use crate::common::{Provider, XERO_BATCH, send, signed_request};
 use axum::{
     Json, Router,
     http::{Request, StatusCode},
     routing::post,
 };
-use common::{Provider, XERO_BATCH, send, signed_request};
 use tower_webhooks::{VerifiedEvents, VerifiedJson, invoice_ahoy, xemelgo, xero};
 
 fn app<H, T>(provider: Provider, handler: H) -> Router
@@ -21,7 +19,7 @@ where
         .route_layer(provider.layer())
 }
 
-async fn deliver(provider: Provider, app: Router, body: &str) -> common::Reply {
+async fn deliver(provider: Provider, app: Router, body: &str) -> crate::common::Reply {
     let signature = provider.signature(body.as_bytes());
     send(
         app,

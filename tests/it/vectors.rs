@@ -2,10 +2,8 @@
 //! `fixtures/signatures.json` with a negative case and a body that differs on the wire), sent
 //! through a real router.
 
-mod common;
-
+use crate::common::{Provider, Seen, recording_app, send, signed_request};
 use axum::http::StatusCode;
-use common::{Provider, Seen, recording_app, send, signed_request};
 use serde::Deserialize;
 
 struct Fixtures {
@@ -33,10 +31,10 @@ struct Expected {
     value: String,
 }
 
-/// The vectors of the providers `common::Provider` signs.
+/// The vectors of the providers `crate::common::Provider` signs.
 fn seed_vectors() -> Fixtures {
     let all: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/signatures.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/signatures.json")).unwrap();
     let vectors = all["vectors"]
         .as_array()
         .unwrap()

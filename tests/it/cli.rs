@@ -3,17 +3,15 @@
 //! `sign`, `send` and `verify` do what they say, with exit codes a script can use.
 #![cfg(feature = "cli")]
 
-mod example_servers;
-
 use std::process::Output;
 
+use crate::example_servers::start;
 use axum::{
     Router,
     http::{StatusCode, header},
     response::IntoResponse,
     routing::post,
 };
-use example_servers::start;
 use tokio::process::Command;
 use tower_webhooks::{ResponsePolicy, WebhookSignatureLayer, xero::Xero};
 

@@ -1,10 +1,8 @@
 //! Good, wrong-key, missing, malformed, truncated and tampered signatures, for every scheme,
 //! through a real axum `Router`.
 
-mod common;
-
+use crate::common::{Provider, Seen, recording_app, send, signed_request};
 use axum::http::StatusCode;
-use common::{Provider, Seen, recording_app, send, signed_request};
 
 /// Sends `body` with `signature` (or none) to `/raw` and checks the outcome.
 async fn expect(

@@ -1,9 +1,6 @@
 //! `RedisStore` against a real `redis-server` on loopback (see `tests/redis/mod.rs`).
 #![cfg(feature = "redis")]
 
-mod redis;
-mod signer;
-
 use std::{
     sync::{
         Arc,
@@ -12,9 +9,9 @@ use std::{
     time::Duration,
 };
 
+use crate::signer::{NOW, Preset, secret, sign};
 use axum::{Router, http::StatusCode, routing::post};
 use http_body_util::Full;
-use signer::{NOW, Preset, secret, sign};
 use tower::ServiceExt as _;
 use tower_webhooks::{
     Keys, WebhookSignatureLayer,
@@ -26,7 +23,7 @@ const TTL: Duration = Duration::from_secs(300);
 
 #[tokio::test]
 async fn claims_commits_and_releases() {
-    let server = redis::Redis::start();
+    let server = crate::redis::Redis::start();
     let store = RedisStore::connect(&server.url())
         .await
         .unwrap()
@@ -77,7 +74,7 @@ async fn claims_commits_and_releases() {
 
 #[tokio::test]
 async fn of_many_concurrent_claims_exactly_one_wins() {
-    let server = redis::Redis::start();
+    let server = crate::redis::Redis::start();
     let store = Arc::new(RedisStore::connect(&server.url()).await.unwrap());
     let tasks: Vec<_> = (0..64)
         .map(|_| {
@@ -96,7 +93,7 @@ async fn of_many_concurrent_claims_exactly_one_wins() {
 
 #[tokio::test]
 async fn the_layer_fails_closed_while_redis_is_down_and_recovers_after_a_restart() {
-    let mut server = redis::Redis::start();
+    let mut server = crate::redis::Redis::start();
     let store = RedisStore::connect(&server.url()).await.unwrap();
     let count = Arc::new(AtomicUsize::new(0));
     let handler = {
@@ -113,7 +110,7 @@ async fn the_layer_fails_closed_while_redis_is_down_and_recovers_after_a_restart
     let app = Router::new()
         .route("/webhooks/provider", post(handler))
         .route_layer(IdempotencyLayer::new(store))
-        .route_layer(WebhookSignatureLayer::new(signer::scheme(
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
             preset,
             Keys::from(secret(preset, 1)),
         )));

@@ -2,7 +2,7 @@
 //! fuzz targets make (`fuzz/harness.rs`), so what fuzzing found stays found under `cargo test`.
 #![cfg(feature = "ed25519")]
 
-#[path = "../fuzz/harness.rs"]
+#[path = "../../fuzz/harness.rs"]
 mod harness;
 
 use std::path::Path;

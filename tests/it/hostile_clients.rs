@@ -3,12 +3,10 @@
 //! is sent), a body trickled in too slowly (408 and the connection closed), and a handler that
 //! panics (an empty 500, and the server keeps serving).
 
-mod signer;
-
 use std::time::{Duration, Instant};
 
+use crate::signer::{NOW, Preset};
 use axum::{Router, routing::post};
-use signer::{NOW, Preset};
 use tokio::{
     io::{AsyncReadExt as _, AsyncWriteExt as _},
     net::TcpStream,
@@ -69,7 +67,7 @@ async fn read_response(stream: &mut TcpStream, limit: Duration) -> String {
 }
 
 fn slack_headers(body: &str) -> String {
-    let d = signer::sign(Preset::Slack, &[SECRET], body, NOW, "msg_1");
+    let d = crate::signer::sign(Preset::Slack, &[SECRET], body, NOW, "msg_1");
     d.head
         .headers
         .iter()
@@ -172,7 +170,7 @@ async fn a_panicking_handler_gives_an_empty_500_and_the_server_keeps_serving() {
         let headers = if path == "/boom" {
             slack_headers(body)
         } else {
-            let d = signer::sign(Preset::Xero, &[SECRET], body, NOW, "");
+            let d = crate::signer::sign(Preset::Xero, &[SECRET], body, NOW, "");
             format!(
                 "x-xero-signature: {}\r\n",
                 d.head.headers["x-xero-signature"].to_str().unwrap()

@@ -1,0 +1,194 @@
+//! [`EventRouter`]: which handler takes which event type, and the dispatch of a delivery's
+//! events to them.
+
+use std::{collections::HashMap, fmt, future::Future, sync::Arc};
+
+use http::{HeaderMap, Request};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+use super::{
+    DispatchError, DispatchErrorKind, Dispatched, EventKey, HandlerOutput,
+    handler::{Erased, HandlerFuture, Typed},
+};
+use crate::{Verified, verified::HandledEvents};
+
+/// What becomes of an event whose type no handler takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unhandled {
+    /// Accept it (the delivery can still succeed) and log its type at `info`. For providers
+    /// that send every type to every endpoint. The default.
+    Accept,
+    /// Fail the delivery with `422` before any handler runs, so the provider keeps it and
+    /// retries: for endpoints that must not lose an event they do not handle yet.
+    Reject,
+}
+
+/// Sends each event of a verified delivery to the handler for its type. See the
+/// [module docs](super).
+#[derive(Clone)]
+#[must_use]
+pub struct EventRouter {
+    key: EventKey,
+    routes: Arc<HashMap<Arc<str>, Arc<dyn Erased>>>,
+    unhandled: Unhandled,
+}
+
+impl EventRouter {
+    /// A router with no handlers, reading each event's type where `key` says, accepting
+    /// types nobody handles.
+    pub fn new(key: EventKey) -> Self {
+        Self {
+            key,
+            routes: Arc::default(),
+            unhandled: Unhandled::Accept,
+        }
+    }
+
+    /// Sends events of `event_type` to `handler`, which takes the event deserialised as `T`.
+    ///
+    /// # Panics
+    ///
+    /// If `event_type` already has a handler: two handlers for one type is a mistake to
+    /// catch at start-up, as axum does for overlapping routes.
+    pub fn on<T, F, Fut>(mut self, event_type: &str, handler: F) -> Self
+    where
+        T: DeserializeOwned + 'static,
+        F: Fn(T) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output: HandlerOutput> + Send + 'static,
+    {
+        let routes = Arc::make_mut(&mut self.routes);
+        assert!(
+            !routes.contains_key(event_type),
+            "`EventRouter::on`: the event type `{event_type}` already has a handler"
+        );
+        routes.insert(event_type.into(), Arc::new(Typed::new(handler)));
+        self
+    }
+
+    /// What becomes of events no handler takes.
+    pub fn unhandled(mut self, unhandled: Unhandled) -> Self {
+        self.unhandled = unhandled;
+        self
+    }
+
+    /// Handles the events of `request`, which a
+    /// [`WebhookSignatureLayer`](crate::WebhookSignatureLayer) verified. For calling the
+    /// router from a handler of your own; as a `Service` it does this itself.
+    ///
+    /// The future owns what it needs: `request` need not outlive it.
+    pub fn dispatch<B>(
+        &self,
+        request: &Request<B>,
+    ) -> impl Future<Output = Result<Dispatched, DispatchError>> + Send + 'static {
+        let planned = self.plan(request);
+        async move {
+            let (jobs, mut outcome) = planned?;
+            for job in jobs {
+                if let Err(source) = job.running.await {
+                    let error = DispatchError::new(DispatchErrorKind::HandlerFailed)
+                        .at(job.index, Some(&job.event_type))
+                        .because(source);
+                    tracing::error!(%error, "webhook event handler failed: the delivery fails");
+                    return Err(error);
+                }
+                outcome.handled += 1;
+            }
+            Ok(outcome)
+        }
+    }
+
+    /// Reads every event, finds its handler and parses its payload, before any handler runs.
+    fn plan<B>(&self, request: &Request<B>) -> Result<(Vec<Job>, Dispatched), DispatchError> {
+        let Some(verified) = request.extensions().get::<Verified>() else {
+            crate::verified::missing_layer("EventRouter");
+            return Err(DispatchError::new(DispatchErrorKind::MissingLayer));
+        };
+        let handled_before = request.extensions().get::<HandledEvents>();
+        let headers: &HeaderMap = request.headers();
+        let scheme = verified.scheme();
+        let events: Vec<&RawValue> =
+            crate::events::events(verified.body(), verified.event_layout()).map_err(|source| {
+                invalid(
+                    scheme,
+                    DispatchError::new(DispatchErrorKind::InvalidEvent).because(source),
+                )
+            })?;
+
+        let mut jobs = Vec::with_capacity(events.len());
+        let mut outcome = Dispatched::default();
+        for (index, event) in events.into_iter().enumerate() {
+            if handled_before.is_some_and(|handled| handled.contains(index)) {
+                outcome.skipped += 1;
+                continue;
+            }
+            let Some(event_type) = self.key.read(event, headers) else {
+                let error = DispatchError::new(DispatchErrorKind::InvalidEvent)
+                    .at(index, None)
+                    .because(format!(
+                        "the event does not say its type where {:?} reads it",
+                        self.key
+                    ));
+                return Err(invalid(scheme, error));
+            };
+            // The route's own key names the event from here on: an `Arc`, not a new string.
+            let Some((route_type, handler)) = self.routes.get_key_value(&*event_type) else {
+                match self.unhandled {
+                    Unhandled::Accept => {
+                        tracing::info!(
+                            scheme,
+                            index,
+                            event_type = &*event_type,
+                            "no handler for this event type: accepted"
+                        );
+                        outcome.unhandled += 1;
+                        continue;
+                    }
+                    Unhandled::Reject => {
+                        let error = DispatchError::new(DispatchErrorKind::Unhandled)
+                            .at(index, Some(&event_type));
+                        return Err(invalid(scheme, error));
+                    }
+                }
+            };
+            let running = handler.call(event).map_err(|source| {
+                invalid(
+                    scheme,
+                    DispatchError::new(DispatchErrorKind::InvalidEvent)
+                        .at(index, Some(&event_type))
+                        .because(source),
+                )
+            })?;
+            jobs.push(Job {
+                index,
+                event_type: Arc::clone(route_type),
+                running,
+            });
+        }
+        Ok((jobs, outcome))
+    }
+}
+
+fn invalid(scheme: &'static str, error: DispatchError) -> DispatchError {
+    tracing::warn!(scheme, %error, "webhook delivery refused before any handler ran");
+    error
+}
+
+struct Job {
+    index: usize,
+    event_type: Arc<str>,
+    running: HandlerFuture,
+}
+
+impl fmt::Debug for EventRouter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut types: Vec<&str> = self.routes.keys().map(|t| &**t).collect();
+        types.sort_unstable();
+        f.debug_struct("EventRouter")
+            .field("key", &self.key)
+            .field("types", &types)
+            .field("unhandled", &self.unhandled)
+            .finish()
+    }
+}

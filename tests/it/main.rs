@@ -1,0 +1,35 @@
+//! Most of the integration tests, in one binary: one link instead of twenty, which is most of
+//! what `cargo test` spends building them. Two kinds of test keep a process of their own: the
+//! log captures (`tests/logs`: `tracing` caches per-callsite interest process-wide) and the load
+//! test (`tests/load.rs`: it reads the process's peak RSS).
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../example_servers/mod.rs"]
+mod example_servers;
+#[path = "../redis/mod.rs"]
+mod redis;
+#[path = "../signer/mod.rs"]
+mod signer;
+
+mod cli;
+mod ed25519;
+mod examples;
+mod extractors;
+mod fuzz_corpus;
+mod hostile_clients;
+mod hyper_incoming;
+mod idempotency;
+mod interop;
+mod layer;
+mod properties;
+mod provider_vectors;
+mod providers;
+mod redis_store;
+mod rotation;
+mod routing;
+mod signatures;
+mod streaming_layer;
+mod test_util;
+mod vectors;
+mod xemelgo_stringify;
