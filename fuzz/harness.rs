@@ -1,6 +1,6 @@
 //! What each fuzz target feeds the crate and what it asserts. Shared by the fuzz targets
 //! (`fuzz/fuzz_targets/*.rs`, run with `cargo +nightly fuzz run <target>`) and by
-//! `tests/fuzz_corpus.rs`, which replays the committed corpus under `cargo test`.
+//! `tests/it/fuzz_corpus.rs`, which replays the committed corpus under `cargo test`.
 //!
 //! Inputs are raw bytes, read as lines: the first lines are header values (each given to the
 //! next name of [`HEADERS`]), an empty line ends them, and the rest is the body. A fuzzer that

@@ -149,7 +149,7 @@
 //! # }
 //! ```
 //!
-//! `tests/hyper_incoming.rs` runs exactly this over a socket.
+//! `tests/it/hyper_incoming.rs` runs exactly this over a socket.
 //!
 //! # Migrating from a hand-written verifier
 //!

@@ -239,6 +239,7 @@ impl HmacSchemeBuilder {
             clock: self.clock,
             keys,
             near_misses,
+            hint_gate: hints::hint_gate(),
             url: PublicBaseUrl::default(),
             layout: self.layout,
             policy: self.policy,

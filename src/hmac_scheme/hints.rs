@@ -4,7 +4,10 @@
 use http::request::Parts;
 
 use super::{HmacScheme, KeyEncoding, builder::decode_whsec};
-use crate::{Rejection, Secret, scheme_kit::few::Tag};
+use crate::{
+    Rejection, Secret,
+    scheme_kit::{few::Tag, gate::Gate},
+};
 
 const HINT_WHITESPACE: &str = "the signature matches the secret without its leading or trailing \
      whitespace: the configured secret has stray whitespace (a newline from a file?)";
@@ -50,15 +53,34 @@ pub(super) fn near_misses(secret: &Secret, encoding: KeyEncoding) -> Vec<NearMis
     misses
 }
 
+/// The largest signed content the near-miss keys are tried on. Configuration mistakes show on
+/// the first deliveries, which are small; a forger's large bodies must not cost a MAC per
+/// near miss.
+pub(super) const MAX_HINTED_BYTES: usize = 64 * 1024;
+
+/// How many mismatches a second, per scheme, have the near-miss keys tried on them: enough to
+/// name a mistake in the log, too few for a flood of forgeries to double its cost.
+pub(super) const HINTED_PER_SECOND: u32 = 20;
+
+/// The gate a scheme's near-miss trials go through.
+pub(super) fn hint_gate() -> Gate {
+    Gate::new(1, HINTED_PER_SECOND)
+}
+
 impl HmacScheme {
     /// A mismatch, with a hint when a common mistake explains it.
     pub(super) fn mismatch(&self, head: &Parts, message: &[&[u8]], tags: &[Tag]) -> Rejection {
         let rejection = Rejection::signature_mismatch();
-        if let Some(miss) = self.near_misses.iter().find(|miss| {
-            self.algorithm
-                .matches_any(miss.key.expose_secret(), message, tags)
-        }) {
-            return rejection.with_hint(miss.hint);
+        let size: usize = message.iter().map(|part| part.len()).sum();
+        if !self.near_misses.is_empty() && size <= MAX_HINTED_BYTES {
+            if let Some(_pass) = self.hint_gate.try_enter() {
+                if let Some(miss) = self.near_misses.iter().find(|miss| {
+                    self.algorithm
+                        .matches_any(miss.key.expose_secret(), message, tags)
+                }) {
+                    return rejection.with_hint(miss.hint);
+                }
+            }
         }
         if head.headers.contains_key(http::header::VIA)
             || head.headers.contains_key(http::header::FORWARDED)

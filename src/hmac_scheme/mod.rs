@@ -83,6 +83,8 @@ pub struct HmacScheme {
     /// Keys a common mistake would have produced instead, tried only after a mismatch to say
     /// which mistake it was.
     near_misses: Vec<hints::NearMiss>,
+    /// Bounds how often the near misses are tried.
+    hint_gate: crate::scheme_kit::gate::Gate,
     url: PublicBaseUrl,
     layout: EventLayout,
     policy: ResponsePolicy,

@@ -28,34 +28,9 @@ impl HmacScheme {
     ) -> Result<(), Rejection> {
         let (header_name, tagged_timestamp) = self.read_signatures(head, &mut prepared.tags)?;
 
-        // The timestamp's text as sent (it is signed verbatim) and the header it came from.
-        let timestamp_source: Option<(&HeaderName, &[u8])> = match self.timestamp {
-            Some((Timestamp::Header, _)) => {
-                let (name, value) = first_present(head, &self.timestamp_headers)?;
-                Some((name, value.as_bytes()))
-            }
-            Some((Timestamp::SignatureField(_), _)) => Some((
-                header_name,
-                tagged_timestamp.ok_or_else(|| {
-                    Rejection::malformed_header(header_name.clone(), "has no timestamp entry")
-                })?,
-            )),
-            Some((Timestamp::BodyField(_), _)) | None => None,
-        };
-        prepared.timestamp_text = timestamp_source.map(|(_, text)| text);
-        prepared.timestamp = match (timestamp_source, self.timestamp) {
-            (Some((name, text)), Some((_, unit))) => Some(
-                parse_digits(text)
-                    .and_then(|v| unit.to_millis(v))
-                    .ok_or_else(|| {
-                        Rejection::malformed_header(
-                            name.clone(),
-                            "the timestamp is not plain digits",
-                        )
-                    })?,
-            ),
-            _ => None,
-        };
+        let (text, millis) = self.read_timestamp(head, header_name, tagged_timestamp)?;
+        prepared.timestamp_text = text;
+        prepared.timestamp = millis;
         prepared.id = if self.id_headers.is_empty() {
             None
         } else if self.template.uses(&Part::Id) {
@@ -67,6 +42,37 @@ impl HmacScheme {
             prepared.url = Some(self.url.url_of(head)?);
         }
         Ok(())
+    }
+
+    /// The timestamp a header carries, as sent (it is signed verbatim) and in milliseconds:
+    /// from its own header, or from the signature header's entry (`tagged`). Refused unless it
+    /// is plain digits.
+    fn read_timestamp<'h>(
+        &self,
+        head: &'h Parts,
+        signature_header: &HeaderName,
+        tagged: Option<&'h [u8]>,
+    ) -> Result<(Option<&'h [u8]>, Option<i64>), Rejection> {
+        let (name, text): (&HeaderName, &'h [u8]) = match self.timestamp {
+            Some((Timestamp::Header, _)) => {
+                let (name, value) = first_present(head, &self.timestamp_headers)?;
+                (name, value.as_bytes())
+            }
+            Some((Timestamp::SignatureField(_), _)) => (
+                signature_header,
+                tagged.ok_or_else(|| {
+                    Rejection::malformed_header(signature_header.clone(), "has no timestamp entry")
+                })?,
+            ),
+            Some((Timestamp::BodyField(_), _)) | None => return Ok((None, None)),
+        };
+        let unit = self.timestamp.map(|(_, unit)| unit).expect("matched above");
+        let millis = parse_digits(text)
+            .and_then(|v| unit.to_millis(v))
+            .ok_or_else(|| {
+                Rejection::malformed_header(name.clone(), "the timestamp is not plain digits")
+            })?;
+        Ok((Some(text), Some(millis)))
     }
 
     /// Reads the signature header: its tags decoded into `tags`, and the header's name and its
@@ -239,15 +245,18 @@ impl SignatureScheme for HmacScheme {
         self.conclude(&prepared, matched, body)
     }
 
-    /// The signature header is present once, parses and decodes; the timestamp and id headers
-    /// the signed content needs are present.
+    /// The signature header is present once, parses, and holds a tag that decodes to the
+    /// MAC's length; the timestamp is present and plain digits; the id header the signed
+    /// content needs is present. What `verify` would refuse from the head alone, it refuses
+    /// here, before a byte of the body is read.
     fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-        self.read_signatures(head, &mut Few::new())?;
-        if let Some((Timestamp::Header, _)) = self.timestamp {
-            first_present(head, &self.timestamp_headers)?;
-        }
+        let (header_name, tagged) = self.read_signatures(head, &mut Few::new())?;
+        self.read_timestamp(head, header_name, tagged)?;
         if self.template.uses(&Part::Id) {
             first_present(head, &self.id_headers)?;
+        }
+        if self.template.uses(&Part::Url) {
+            self.url.url_of(head)?;
         }
         Ok(())
     }

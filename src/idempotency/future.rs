@@ -1,14 +1,19 @@
 //! The idempotency stage's future: claim, call, then commit or release.
 
-use std::{future::Future, pin::Pin, sync::Arc};
+use std::{
+    collections::HashSet,
+    future::Future,
+    pin::{Pin, pin},
+    sync::Arc,
+    task::Poll,
+    time::Duration,
+};
 
 use http::{Request, Response, StatusCode};
 use tower_service::Service;
 
 use super::{
-    Claim, OnDuplicate, OnStoreError, Redelivery, Store,
-    claims::{abandon_all, commit, release_all},
-    key::keys_of,
+    Claim, OnDuplicate, OnStoreError, Redelivery, Store, claims::Claims, key::keys_of,
     layer::Settings,
 };
 use crate::{
@@ -49,24 +54,35 @@ where
     let scheme = verified.scheme();
     let keys = keys_of(verified, info);
 
-    let mut claimed = Vec::with_capacity(keys.len());
+    let mut claims = Claims::new(Arc::clone(&store), settings);
     let mut handled = Vec::new();
+    // Keys claimed or found handled by this attempt: an event a batch holds twice is handled
+    // once, and its second copy is left out like a handled one.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(keys.len());
     let mut redelivery = Redelivery::default();
     for (index, key) in keys.iter().enumerate() {
+        if seen.contains(key.as_str()) {
+            handled.push(index);
+            continue;
+        }
         match store.claim(key, settings.lease).await {
-            Ok(Claim::Claimed { retry }) => {
+            Ok(Claim::Claimed { retry, token }) => {
                 redelivery.retry |= retry;
-                claimed.push((key.as_str(), retry));
+                claims.hold(key, token, retry);
+                seen.insert(key);
             }
-            Ok(Claim::Done) => handled.push(index),
+            Ok(Claim::Done) => {
+                handled.push(index);
+                seen.insert(key);
+            }
             Ok(Claim::InProgress) => {
-                abandon_all(&*store, &claimed, settings.ttl).await;
+                claims.abandon().await;
                 tracing::info!(scheme, "duplicate delivery while the first is running: 409");
                 return Ok(empty(StatusCode::CONFLICT));
             }
             Err(error) => match settings.on_store_error {
                 OnStoreError::FailClosed => {
-                    abandon_all(&*store, &claimed, settings.ttl).await;
+                    claims.abandon().await;
                     tracing::error!(scheme, %error, "idempotency store unavailable: 503");
                     return Ok(empty(StatusCode::SERVICE_UNAVAILABLE));
                 }
@@ -76,7 +92,7 @@ where
             },
         }
     }
-    if claimed.is_empty() && !handled.is_empty() {
+    if claims.is_empty() && !handled.is_empty() && handled.len() == keys.len() {
         match settings.on_duplicate {
             OnDuplicate::Acknowledge => {
                 tracing::info!(scheme, "duplicate of a handled delivery: acknowledged");
@@ -93,23 +109,59 @@ where
     }
     request.extensions_mut().insert(redelivery);
 
-    let outcome = CatchUnwind::new(inner.call(request)).await;
+    let call = CatchUnwind::new(inner.call(request));
+    let outcome = renewing(call, &claims, settings.lease).await;
     match outcome {
         Ok(Ok(response)) if response.status().is_success() => {
-            for (key, _) in &claimed {
-                commit(&*store, key, settings).await;
-            }
+            claims.commit().await;
             Ok(response)
         }
         Ok(result) => {
-            release_all(&*store, &claimed, settings.ttl).await;
+            claims.release().await;
             result
         }
         Err(panic) => {
-            release_all(&*store, &claimed, settings.ttl).await;
+            claims.release().await;
             std::panic::resume_unwind(panic)
         }
     }
+}
+
+/// Runs `call` to its end, renewing `claims` every third of the lease meanwhile, so that a
+/// handler slower than the lease is never run beside the provider's retry.
+async fn renewing<F: Future, St: Store>(
+    call: F,
+    claims: &Claims<St>,
+    lease: Duration,
+) -> F::Output {
+    let period = (lease / 3).max(Duration::from_millis(1));
+    let mut call = pin!(call);
+    let mut timer = pin!(tokio::time::sleep(period));
+    let mut renewal: Option<Pin<Box<dyn Future<Output = ()> + Send + '_>>> = None;
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(output) = call.as_mut().poll(cx) {
+            return Poll::Ready(output);
+        }
+        if claims.is_empty() {
+            return Poll::Pending;
+        }
+        if let Some(running) = renewal.as_mut() {
+            if running.as_mut().poll(cx).is_ready() {
+                renewal = None;
+            }
+        }
+        if renewal.is_none() && timer.as_mut().poll(cx).is_ready() {
+            let mut running = Box::pin(claims.renew());
+            if running.as_mut().poll(cx).is_pending() {
+                renewal = Some(running);
+            }
+            timer.as_mut().reset(tokio::time::Instant::now() + period);
+            // Registers the waker for the next period.
+            let _ = timer.as_mut().poll(cx);
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 fn empty<B: Default>(status: StatusCode) -> Response<B> {

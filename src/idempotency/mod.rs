@@ -61,4 +61,4 @@ pub use redelivery::Redelivery;
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_store::{DEFAULT_COMMAND_TIMEOUT, RedisStore};
 pub use service::Idempotency;
-pub use store::{Claim, Store, StoreError, StoreFuture};
+pub use store::{Claim, ClaimToken, Store, StoreError, StoreFuture};

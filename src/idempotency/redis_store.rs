@@ -7,23 +7,57 @@ use redis::{
     aio::{ConnectionManager, ConnectionManagerConfig},
 };
 
-use super::{Claim, Store, StoreError, StoreFuture};
+use super::{Claim, ClaimToken, Store, StoreError, StoreFuture};
 
 /// How long one Redis command may take before the store counts as unreachable.
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// The claim, atomic in one script: `SET NX PX` takes a new key; a released key (its handler
-/// failed) is taken again and reported as a retry; a claimed or done key is reported as such.
+// Each operation is one script, so that checking who holds a claim and acting on it are one
+// atomic step. A claim's value is `claimed:<token>`; handled is `done`, released `released`.
+
+/// A new or released key is claimed for this token (a released one reported as a retry); a
+/// claimed or done key is reported as such.
 const CLAIM: &str = r"
-if redis.call('SET', KEYS[1], 'claimed', 'NX', 'PX', ARGV[1]) then
+local status = redis.call('GET', KEYS[1])
+if not status or status == 'released' then
+  redis.call('SET', KEYS[1], 'claimed:' .. ARGV[2], 'PX', ARGV[1])
+  if status then return 'retry' end
   return 'new'
 end
-local status = redis.call('GET', KEYS[1])
-if status == 'released' then
-  redis.call('SET', KEYS[1], 'claimed', 'PX', ARGV[1])
-  return 'retry'
+if status == 'done' then return 'done' end
+return 'claimed'
+";
+
+/// Extends the lease, for the token's claim only.
+const RENEW: &str = r"
+if redis.call('GET', KEYS[1]) == 'claimed:' .. ARGV[2] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  return 1
 end
-return status
+return 0
+";
+
+/// Marks the key done, unless another token's claim is live (its outcome decides).
+const COMMIT: &str = r"
+local status = redis.call('GET', KEYS[1])
+if status and string.sub(status, 1, 8) == 'claimed:' and status ~= 'claimed:' .. ARGV[2] then
+  return 0
+end
+redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1])
+return 1
+";
+
+/// Releases (or, for an abandoned first attempt, deletes) the token's claim only.
+const GIVE_UP: &str = r"
+if redis.call('GET', KEYS[1]) ~= 'claimed:' .. ARGV[2] then
+  return 0
+end
+if ARGV[3] == 'delete' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], 'released', 'PX', ARGV[1])
+end
+return 1
 ";
 
 /// Claims kept in Redis (the `redis` feature), so that several instances of a receiver
@@ -47,7 +81,15 @@ pub struct RedisStore {
     connection: ConnectionManager,
     prefix: String,
     timeout: Duration,
+    scripts: Scripts,
+}
+
+#[derive(Clone)]
+struct Scripts {
     claim: Script,
+    renew: Script,
+    commit: Script,
+    give_up: Script,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -79,7 +121,12 @@ impl RedisStore {
             connection,
             prefix: "webhooks:".to_owned(),
             timeout: DEFAULT_COMMAND_TIMEOUT,
-            claim: Script::new(CLAIM),
+            scripts: Scripts {
+                claim: Script::new(CLAIM),
+                renew: Script::new(RENEW),
+                commit: Script::new(COMMIT),
+                give_up: Script::new(GIVE_UP),
+            },
         })
     }
 
@@ -100,16 +147,19 @@ impl RedisStore {
         }
     }
 
-    async fn set(&self, key: &str, status: &str, ttl: Duration) -> Result<(), StoreError> {
+    /// Runs `script` on `key` with `args`, within the command timeout.
+    async fn run<T: redis::FromRedisValue>(
+        &self,
+        script: &Script,
+        key: &str,
+        args: &[&str],
+    ) -> Result<T, StoreError> {
         let mut connection = self.connection.clone();
-        let command = redis::cmd("SET")
-            .arg(format!("{}{key}", self.prefix))
-            .arg(status)
-            .arg("PX")
-            .arg(millis(ttl))
-            .to_owned();
-        self.within(command.query_async::<()>(&mut connection))
-            .await
+        let mut invocation = script.key(format!("{}{key}", self.prefix));
+        for arg in args {
+            invocation.arg(*arg);
+        }
+        self.within(invocation.invoke_async(&mut connection)).await
     }
 }
 
@@ -127,15 +177,17 @@ fn redis_error(error: redis::RedisError) -> StoreError {
 impl Store for RedisStore {
     fn claim<'a>(&'a self, key: &'a str, lease: Duration) -> StoreFuture<'a, Claim> {
         Box::pin(async move {
-            let mut connection = self.connection.clone();
-            let mut invocation = self.claim.key(format!("{}{key}", self.prefix));
-            invocation.arg(millis(lease));
+            let token = ClaimToken::new();
+            let lease = millis(lease).to_string();
             let status: String = self
-                .within(invocation.invoke_async(&mut connection))
+                .run(&self.scripts.claim, key, &[&lease, &token.to_hex()])
                 .await?;
             match status.as_str() {
-                "new" => Ok(Claim::Claimed { retry: false }),
-                "retry" => Ok(Claim::Claimed { retry: true }),
+                "new" => Ok(Claim::Claimed {
+                    retry: false,
+                    token,
+                }),
+                "retry" => Ok(Claim::Claimed { retry: true, token }),
                 "claimed" => Ok(Claim::InProgress),
                 "done" => Ok(Claim::Done),
                 _ => Err(StoreError::new("unexpected claim status in Redis")),
@@ -143,25 +195,62 @@ impl Store for RedisStore {
         })
     }
 
-    fn commit<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(self.set(key, "done", ttl))
-    }
-
-    fn release<'a>(&'a self, key: &'a str, ttl: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(self.set(key, "released", ttl))
-    }
-
-    fn abandon<'a>(&'a self, key: &'a str, was_retry: bool, ttl: Duration) -> StoreFuture<'a, ()> {
+    fn renew<'a>(
+        &'a self,
+        key: &'a str,
+        token: ClaimToken,
+        lease: Duration,
+    ) -> StoreFuture<'a, bool> {
         Box::pin(async move {
-            if was_retry {
-                return self.set(key, "released", ttl).await;
-            }
-            let mut connection = self.connection.clone();
-            let command = redis::cmd("DEL")
-                .arg(format!("{}{key}", self.prefix))
-                .to_owned();
-            self.within(command.query_async::<()>(&mut connection))
+            let lease = millis(lease).to_string();
+            let held: i64 = self
+                .run(&self.scripts.renew, key, &[&lease, &token.to_hex()])
+                .await?;
+            Ok(held == 1)
+        })
+    }
+
+    fn commit<'a>(&'a self, key: &'a str, token: ClaimToken, ttl: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let ttl = millis(ttl).to_string();
+            self.run::<i64>(&self.scripts.commit, key, &[&ttl, &token.to_hex()])
                 .await
+                .map(|_| ())
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        key: &'a str,
+        token: ClaimToken,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let ttl = millis(ttl).to_string();
+            self.run::<i64>(
+                &self.scripts.give_up,
+                key,
+                &[&ttl, &token.to_hex(), "release"],
+            )
+            .await
+            .map(|_| ())
+        })
+    }
+
+    fn abandon<'a>(
+        &'a self,
+        key: &'a str,
+        token: ClaimToken,
+        was_retry: bool,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let ttl = millis(ttl).to_string();
+            // A first attempt leaves no trace; a retry stays released, so the next is a retry.
+            let action = if was_retry { "release" } else { "delete" };
+            self.run::<i64>(&self.scripts.give_up, key, &[&ttl, &token.to_hex(), action])
+                .await
+                .map(|_| ())
         })
     }
 }

@@ -5,11 +5,16 @@ use http::{HeaderMap, header, request::Parts};
 
 use crate::Rejection;
 
-/// `application/grpc`, `application/grpc+proto`, `application/grpc-web`, … (gRPC's spec).
+/// An HTTP/2 request of `application/grpc`, `application/grpc+proto`, … (gRPC's spec). gRPC
+/// runs over HTTP/2 only: an HTTP/1.1 request that claims the content type is no gRPC client,
+/// and gets its rejection's HTTP status (a forgery must not be answered `200` by claiming to be
+/// gRPC).
 pub(super) fn is_grpc(head: &Parts) -> bool {
-    head.headers
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/grpc"))
+    head.version == http::Version::HTTP_2
+        && head
+            .headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|value| value.as_bytes().starts_with(b"application/grpc"))
 }
 
 /// Writes `rejection` as gRPC's status headers.

@@ -5,6 +5,8 @@ use http::{Response, header};
 
 use super::ResponseBody;
 
+const SET_COOKIE2: http::HeaderName = http::HeaderName::from_static("set-cookie2");
+
 /// What a provider demands of the responses to its deliveries.
 ///
 /// Xero, for instance, wants no body and no cookies, whatever the status:
@@ -38,7 +40,8 @@ impl ResponsePolicy {
         self
     }
 
-    /// Whether to remove every `Set-Cookie` header from every response.
+    /// Whether to remove every `Set-Cookie` (and obsolete `Set-Cookie2`) header from every
+    /// response.
     pub const fn strip_cookies(mut self, strip: bool) -> Self {
         self.strip_cookies = strip;
         self
@@ -64,8 +67,10 @@ pub(super) fn apply_policy<B>(
 ) -> Response<ResponseBody<B>> {
     let (mut parts, body) = response.into_parts();
     if policy.strips_cookies() {
-        // `remove` drops every value of the header, not only the first.
+        // `remove` drops every value of the header, not only the first; `Set-Cookie2` (RFC
+        // 2965, obsolete) still sets cookies in some clients.
         parts.headers.remove(header::SET_COOKIE);
+        parts.headers.remove(SET_COOKIE2);
     }
     let body = if policy.strips_body() {
         for name in [

@@ -100,31 +100,34 @@ struct Interaction {
     kind: Option<u64>,
 }
 
+/// The signature, and the timestamp as sent and in seconds.
+fn read_head(head: &Parts) -> Result<(Signature, &[u8], i64), Rejection> {
+    let text = single_value(head, &SIGNATURE_HEADER)?;
+    let signature = Encoding::Hex
+        .decode_tag(text)
+        .and_then(|tag| Signature::from_slice(tag.as_slice()).ok())
+        .ok_or_else(|| {
+            Rejection::malformed_header(SIGNATURE_HEADER, "not hex of a 64-byte Ed25519 signature")
+        })?;
+    let timestamp = single_value(head, &TIMESTAMP_HEADER)?;
+    let seconds = parse_digits(timestamp).ok_or_else(|| {
+        Rejection::malformed_header(TIMESTAMP_HEADER, "the timestamp is not plain digits")
+    })?;
+    Ok((signature, timestamp, seconds))
+}
+
 impl SignatureScheme for Discord {
     fn name(&self) -> &'static str {
         "discord"
     }
 
+    /// The signature decodes to 64 bytes and the timestamp is plain digits.
     fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-        single_value(head, &SIGNATURE_HEADER)?;
-        single_value(head, &TIMESTAMP_HEADER).map(|_| ())
+        read_head(head).map(|_| ())
     }
 
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-        let text = single_value(head, &SIGNATURE_HEADER)?;
-        let signature = Encoding::Hex
-            .decode_tag(text)
-            .and_then(|tag| Signature::from_slice(tag.as_slice()).ok())
-            .ok_or_else(|| {
-                Rejection::malformed_header(
-                    SIGNATURE_HEADER,
-                    "not hex of a 64-byte Ed25519 signature",
-                )
-            })?;
-        let timestamp = single_value(head, &TIMESTAMP_HEADER)?;
-        let seconds = parse_digits(timestamp).ok_or_else(|| {
-            Rejection::malformed_header(TIMESTAMP_HEADER, "the timestamp is not plain digits")
-        })?;
+        let (signature, timestamp, seconds) = read_head(head)?;
         let mut message = Vec::with_capacity(timestamp.len() + body.len());
         message.extend_from_slice(timestamp);
         message.extend_from_slice(body);

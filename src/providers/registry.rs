@@ -1,6 +1,6 @@
 //! [`Provider`]: the one registry of the providers this crate ships. The test kit's signers, the
 //! command line, the `multi_provider` example and the docs' lists are derived from it, and a
-//! test (`tests/providers.rs`) fails when a provider lacks its signer, its README row, its
+//! test (`tests/it/providers.rs`) fails when a provider lacks its signer, its README row, its
 //! vectors or its route.
 
 use std::{fmt, str::FromStr};

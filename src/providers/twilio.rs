@@ -46,11 +46,16 @@ use crate::{
     ConfigError, Keys, Rejection, Secret, SignatureScheme, Verification,
     hmac_scheme::{Algorithm, Encoding},
     keys::Key,
-    scheme_kit::{header as sig_header, request_url::PublicBaseUrl},
+    scheme_kit::{few::Tag, header as sig_header, request_url::PublicBaseUrl},
 };
 
 /// The header Twilio puts its signature in.
 pub const SIGNATURE_HEADER: HeaderName = HeaderName::from_static("x-twilio-signature");
+
+/// The most form parameters a request may carry. Twilio's largest requests (an MMS with ten
+/// media items, a call with its caller data) carry well under a hundred; more is refused before
+/// the form is parsed.
+pub const MAX_PARAMETERS: usize = 256;
 
 /// The header Twilio puts a request's idempotency token in (not signed).
 pub const IDEMPOTENCY_HEADER: HeaderName = HeaderName::from_static("i-twilio-idempotency-token");
@@ -92,19 +97,14 @@ impl SignatureScheme for Twilio {
         "twilio"
     }
 
+    /// The signature decodes to an HMAC-SHA1 tag and the request makes a URL.
     fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-        sig_header::single_value(head, &SIGNATURE_HEADER).map(|_| ())
+        read_tag(head)?;
+        self.url.url_of(head).map(|_| ())
     }
 
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-        let value = sig_header::single_value(head, &SIGNATURE_HEADER)?;
-        let tag = Encoding::Base64
-            .decode_tag(value)
-            .filter(|tag| tag.as_slice().len() == Algorithm::HmacSha1.tag_len())
-            .ok_or_else(|| {
-                Rejection::malformed_header(SIGNATURE_HEADER, "not base64 of a 20-byte HMAC-SHA1")
-            })?;
-        let tags = [tag];
+        let tags = [read_tag(head)?];
         let url = self.url.url_of(head)?;
         let uri: Uri = url
             .parse()
@@ -134,7 +134,16 @@ impl SignatureScheme for Twilio {
             if let Some(key) = self.keys.iter().find(|key| {
                 Algorithm::HmacSha1.matches_any(key.secret.expose_secret(), &message, &tags)
             }) {
-                let mut verification = Verification::raw_body().maybe_key_id(key.id.as_ref());
+                // The key is the signed message's, not the body's: every re-encoding of one
+                // request (parameters reordered, `%6F` for `o`, a pair repeated) verifies with
+                // the same signature, and must count as the same delivery.
+                let signed = Sha256::new()
+                    .chain_update(candidate.as_bytes())
+                    .chain_update(params.as_bytes())
+                    .finalize();
+                let mut verification = Verification::raw_body()
+                    .maybe_key_id(key.id.as_ref())
+                    .idempotency_key(format!("signed:{}", Encoding::Hex.encode(&signed)));
                 if let Some(id) = head
                     .headers
                     .get(IDEMPOTENCY_HEADER)
@@ -150,6 +159,17 @@ impl SignatureScheme for Twilio {
              public base URL",
         ))
     }
+}
+
+/// The signature header's tag, decoded.
+fn read_tag(head: &Parts) -> Result<Tag, Rejection> {
+    let value = sig_header::single_value(head, &SIGNATURE_HEADER)?;
+    Encoding::Base64
+        .decode_tag(value)
+        .filter(|tag| tag.as_slice().len() == Algorithm::HmacSha1.tag_len())
+        .ok_or_else(|| {
+            Rejection::malformed_header(SIGNATURE_HEADER, "not base64 of a 20-byte HMAC-SHA1")
+        })
 }
 
 fn is_form(head: &Parts) -> bool {
@@ -171,6 +191,13 @@ fn body_sha256_param(uri: &Uri) -> Option<String> {
 
 /// The parameters, sorted by name, each name's values sorted and de-duplicated, concatenated.
 fn sorted_params(body: &[u8]) -> Result<String, Rejection> {
+    // Counted before anything is allocated for them: a forged form of many tiny parameters
+    // must not cost more than a real one.
+    if body.iter().filter(|&&b| b == b'&').count() >= MAX_PARAMETERS {
+        return Err(Rejection::unverifiable_body(
+            "a form with more parameters than any Twilio request carries",
+        ));
+    }
     if std::str::from_utf8(body).is_err() {
         return Err(Rejection::unverifiable_body(
             "the form body is not valid UTF-8",
@@ -245,5 +272,14 @@ mod tests {
             sorted_params(b"Sid=CA123&Digits=5678&Digits=1234&Digits=1234&A=%2B1+2").unwrap();
         assert_eq!(signed, "A+1 2Digits1234Digits5678SidCA123");
         assert!(sorted_params(b"a=\xff").is_err());
+    }
+
+    #[test]
+    fn forms_with_more_parameters_than_twilio_sends_are_refused() {
+        let at_limit = vec!["a=1"; MAX_PARAMETERS].join("&");
+        assert!(sorted_params(at_limit.as_bytes()).is_ok());
+        let over = vec!["a=1"; MAX_PARAMETERS + 1].join("&");
+        let refused = sorted_params(over.as_bytes()).unwrap_err();
+        assert_eq!(refused.kind(), crate::RejectionKind::UnverifiableBody);
     }
 }

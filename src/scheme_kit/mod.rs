@@ -9,12 +9,14 @@
 //! | `string_enum.rs` | provider enums that keep unknown values |
 //! | `forward.rs` | the one macro by which a scheme that wraps another forwards the trait |
 //! | `catch_unwind.rs` | the one guard that turns a panicking inner service into a value |
+//! | `gate.rs` | a bound on how often and how many at once an expensive extra runs before a signature is known good |
 
 pub(crate) mod catch_unwind;
 #[cfg(feature = "ed25519")]
 pub(crate) mod ed25519;
 pub(crate) mod few;
 pub(crate) mod forward;
+pub(crate) mod gate;
 pub(crate) mod header;
 pub(crate) mod request_url;
 pub(crate) mod string_enum;

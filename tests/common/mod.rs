@@ -123,6 +123,8 @@ pub fn recording_app(layer: WebhookSignatureLayer<Box<dyn SignatureScheme>>, see
         let mut headers = HeaderMap::new();
         headers.append(header::SET_COOKIE, "session=abc".parse().unwrap());
         headers.append(header::SET_COOKIE, "tracking=xyz".parse().unwrap());
+        // RFC 2965's obsolete header, which some clients still obey.
+        headers.append("set-cookie2", "legacy=1; Version=1".parse().unwrap());
         (StatusCode::OK, headers, "handled")
     }
     async fn boom(State(seen): State<Seen>, body: Bytes) -> impl IntoResponse {

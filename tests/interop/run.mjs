@@ -3,7 +3,7 @@
 // checks that every good one gets 2xx and every altered, stale or wrongly keyed one gets 401.
 //
 // Usage: node run.mjs <path to the multi_provider binary>
-// Run by tests/interop.rs (under `cargo test`), which installs the packages first.
+// Run by tests/it/interop.rs (under `cargo test`), which installs the packages first.
 //
 // Where a vendor SDK can only verify (Paddle, Square, Linear), the delivery is signed here with
 // node:crypto from the vendor's docs and the vendor's verifier must accept it before it is sent,

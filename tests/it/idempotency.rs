@@ -18,8 +18,8 @@ use tower::ServiceExt as _;
 use tower_webhooks::{
     Keys, VerifiedEvents, WebhookSignatureLayer,
     idempotency::{
-        Claim, IdempotencyLayer, MemoryStore, OnDuplicate, OnStoreError, Redelivery, Store,
-        StoreError, StoreFuture,
+        Claim, ClaimToken, IdempotencyLayer, MemoryStore, OnDuplicate, OnStoreError, Redelivery,
+        Store, StoreError, StoreFuture,
     },
     test_util::Signer,
 };
@@ -239,10 +239,22 @@ impl Store for Down {
     fn claim<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, Claim> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
-    fn commit<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, ()> {
+    fn renew<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, bool> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
-    fn release<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, ()> {
+    fn commit<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async { Err(StoreError::new("connection refused")) })
+    }
+    fn release<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async { Err(StoreError::new("connection refused")) })
+    }
+    fn abandon<'a>(
+        &'a self,
+        _: &'a str,
+        _: ClaimToken,
+        _: bool,
+        _: Duration,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
 }
@@ -380,14 +392,201 @@ async fn a_batch_refused_part_way_puts_its_claims_back_as_they_were() {
     let value: serde_json::Value = serde_json::from_str(&event(2)).unwrap();
     let digest = sha2::Sha256::digest(serde_json::to_vec(&value).unwrap());
     let key = format!("xero:event:{}", crate::signer::hex(&digest));
-    assert_eq!(
-        store.claim(&key, Duration::from_secs(60)).await.unwrap(),
-        Claim::Claimed { retry: false }
-    );
+    let Claim::Claimed {
+        retry: false,
+        token,
+    } = store.claim(&key, Duration::from_secs(60)).await.unwrap()
+    else {
+        panic!("event 2's key is new");
+    };
     assert_eq!(deliver(&app, &delivery).await.0, StatusCode::CONFLICT);
     // The other instance finishes event 2; the provider's retry runs event 1 alone, and it is
     // not taken for a retry: no handler ever ran it.
-    store.commit(&key, Duration::from_secs(60)).await.unwrap();
+    store
+        .commit(&key, token, Duration::from_secs(60))
+        .await
+        .unwrap();
     assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
     assert_eq!(*seen.lock().unwrap(), [(1, false)]);
+}
+
+/// Row 1 of the attack report: Twilio signs the decoded, sorted parameters, so every
+/// re-encoding of one captured request verifies; keyed on the raw body, 7 sends ran the
+/// handler 6 times. The key is now the signed message's.
+#[tokio::test]
+async fn every_re_encoding_of_a_twilio_request_is_one_delivery() {
+    let calls = Calls::default();
+    let app = app(
+        Preset::Twilio,
+        IdempotencyLayer::new(MemoryStore::default()),
+        calls.clone(),
+    );
+    let body = "Body=hello+world&From=%2B15005550006&To=%2B15005550001";
+    let (head, _) = sign(Preset::Twilio, body, NOW, "")
+        .signer
+        .request(body)
+        .into_parts();
+    for reencoded in [
+        body,
+        "To=%2B15005550001&From=%2B15005550006&Body=hello+world",
+        "Body=hell%6F+world&From=%2B15005550006&To=%2B15005550001",
+        "Body=hello+world&From=%2b15005550006&To=%2B15005550001",
+        "Body=hello+world&From=%2B15005550006&To=%2B15005550001&To=%2B15005550001",
+        "Body=hello+world&From=%2B15005550006&To=%2B15005550001&",
+    ] {
+        let request = http::Request::from_parts(head.clone(), Full::new(Bytes::from(reencoded)));
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{reencoded}");
+    }
+    assert_eq!(calls.count.load(Ordering::SeqCst), 1);
+}
+
+/// Row 6: a Xero batch that holds one event twice was never handled (its second claim of its
+/// own key read as in progress: 409 on every attempt). Each distinct event is handled once.
+#[tokio::test]
+async fn a_batch_holding_an_event_twice_is_handled_once_per_distinct_event() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = {
+        let seen = Arc::clone(&seen);
+        move |events: VerifiedEvents<serde_json::Value>| async move {
+            let ids = events
+                .iter()
+                .map(|e| e["resourceId"].to_string())
+                .collect::<Vec<_>>();
+            seen.lock().unwrap().push(ids);
+            StatusCode::OK
+        }
+    };
+    let preset = Preset::Xero;
+    let app = Router::new()
+        .route("/webhooks/provider", post(record))
+        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )));
+    let event = |n: u32| {
+        format!(
+            r#"{{"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/{n}","resourceId":"{n}","eventDateUtc":"2026-11-25T10:00:00.000","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"t","tenantType":"ORGANISATION"}}"#
+        )
+    };
+    let batch = format!(
+        r#"{{"events":[{},{},{}],"entropy":"X"}}"#,
+        event(1),
+        event(2),
+        event(1)
+    );
+    let delivery = sign(preset, &batch, NOW, "");
+    assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
+    assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
+    assert_eq!(*seen.lock().unwrap(), [vec!["\"1\"", "\"2\""]]);
+}
+
+/// Row 5: a handler slower than its lease ran beside the provider's retry. The lease is
+/// renewed while the handler runs, so the retry is told the first is still running.
+#[tokio::test]
+async fn a_handler_slower_than_its_lease_never_runs_beside_its_retry() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let slow = {
+        let count = Arc::clone(&count);
+        move || async move {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            StatusCode::OK
+        }
+    };
+    let preset = Preset::Stripe;
+    let app = Router::new()
+        .route("/webhooks/provider", post(slow))
+        .route_layer(
+            IdempotencyLayer::new(MemoryStore::default()).lease(Duration::from_millis(150)),
+        )
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )));
+    let body = r#"{"id":"evt_slow","type":"x"}"#;
+    let first = tokio::spawn({
+        let app = app.clone();
+        let delivery = sign(preset, body, NOW, "");
+        async move { deliver(&app, &delivery).await.0 }
+    });
+    // Well past the first lease, while the first attempt still runs.
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    let retry = deliver(&app, &sign(preset, body, NOW + 1, "")).await.0;
+    assert_eq!(retry, StatusCode::CONFLICT);
+    assert_eq!(first.await.unwrap(), StatusCode::OK);
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+/// Row 13: a client that went away mid-handler left its claim held for the whole lease (409
+/// for the provider's retries). A dropped attempt releases its claim.
+#[tokio::test]
+async fn a_dropped_attempt_releases_its_claim_for_the_retry() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let handler = {
+        let count = Arc::clone(&count);
+        move || async move {
+            if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                std::future::pending::<()>().await; // the first attempt never finishes
+            }
+            StatusCode::OK
+        }
+    };
+    let preset = Preset::Stripe;
+    let app = Router::new()
+        .route("/webhooks/provider", post(handler))
+        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
+        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
+            preset,
+            Keys::from(secret(preset, 1)),
+        )));
+    let body = r#"{"id":"evt_dropped","type":"x"}"#;
+    let delivery = sign(preset, body, NOW, "");
+    // The server drops the request's future when its client goes away.
+    let dropped = tokio::time::timeout(Duration::from_millis(100), deliver(&app, &delivery)).await;
+    assert!(dropped.is_err());
+    // The release runs on the runtime; the retry that follows is handled.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (status, _) = deliver(&app, &sign(preset, body, NOW + 1, "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+}
+
+/// Row 2: 100,001 re-encodings of one Twilio request evicted another route's committed claim
+/// from the shared store, and that delivery ran again. A full store now refuses new claims
+/// (503, retried by the provider) and never drops handled or running ones.
+#[tokio::test]
+async fn a_flood_on_one_route_never_evicts_another_routes_handled_deliveries() {
+    let store = Arc::new(MemoryStore::new(8));
+    let stripe_calls = Calls::default();
+    let stripe = app(
+        Preset::Stripe,
+        IdempotencyLayer::new(Arc::clone(&store)),
+        stripe_calls.clone(),
+    );
+    let flooded = app(
+        Preset::Shopify,
+        IdempotencyLayer::new(Arc::clone(&store)),
+        Calls::default(),
+    );
+    let body = r#"{"id":"evt_kept","type":"x"}"#;
+    assert_eq!(
+        deliver(&stripe, &sign(Preset::Stripe, body, NOW, ""))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let mut refused = 0;
+    for n in 0..50 {
+        let flood = sign(Preset::Shopify, &format!(r#"{{"n":{n}}}"#), NOW, "");
+        if deliver(&flooded, &flood).await.0 == StatusCode::SERVICE_UNAVAILABLE {
+            refused += 1;
+        }
+    }
+    assert!(refused > 0, "a full store refuses new claims");
+    assert!(store.len() <= 8);
+    let again = sign(Preset::Stripe, body, NOW + 1, "");
+    assert_eq!(deliver(&stripe, &again).await.0, StatusCode::OK);
+    assert_eq!(stripe_calls.count.load(Ordering::SeqCst), 1, "handled once");
 }

@@ -245,6 +245,10 @@ async fn xero_responses_lose_their_body_and_cookies_but_keep_their_status() {
             reply.headers.get(header::SET_COOKIE).is_none(),
             "{path}: cookies must be stripped"
         );
+        assert!(
+            reply.headers.get("set-cookie2").is_none(),
+            "{path}: Set-Cookie2 sets cookies too"
+        );
         assert!(reply.headers.get(header::CONTENT_TYPE).is_none());
     }
 }
@@ -262,6 +266,7 @@ async fn other_providers_responses_pass_through() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body, "handled");
     assert_eq!(reply.headers.get_all(header::SET_COOKIE).iter().count(), 2);
+    assert!(reply.headers.contains_key("set-cookie2"));
 }
 
 #[tokio::test]
@@ -319,6 +324,7 @@ async fn grpc_requests_get_their_rejection_as_a_grpc_status() {
             header::CONTENT_TYPE,
             "application/grpc+proto".parse().unwrap(),
         );
+        *request.version_mut() = http::Version::HTTP_2;
         request
     };
     for (request, code) in [
@@ -332,11 +338,13 @@ async fn grpc_requests_get_their_rejection_as_a_grpc_status() {
         assert!(response.headers().contains_key("grpc-message"));
         assert!(response.extensions().get::<Rejection>().is_some());
     }
-    // Anything else keeps its HTTP status.
-    let plain = app
-        .oneshot(signer.wrongly_signed("{}").map(Body::from))
-        .await
-        .unwrap();
-    assert_eq!(plain.status(), StatusCode::UNAUTHORIZED);
-    assert!(!plain.headers().contains_key("grpc-status"));
+    // Anything else keeps its HTTP status: gRPC is HTTP/2 only, so an HTTP/1.1 request that
+    // claims to be gRPC is no gRPC client, and a forgery must not be answered 200 for saying so.
+    let mut claims_grpc = grpc(signer.wrongly_signed("{}"));
+    *claims_grpc.version_mut() = http::Version::HTTP_11;
+    for request in [signer.wrongly_signed("{}").map(Body::from), claims_grpc] {
+        let plain = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(plain.status(), StatusCode::UNAUTHORIZED);
+        assert!(!plain.headers().contains_key("grpc-status"));
+    }
 }

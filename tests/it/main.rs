@@ -12,6 +12,7 @@ mod redis;
 #[path = "../signer/mod.rs"]
 mod signer;
 
+mod check_head;
 mod cli;
 mod ed25519;
 mod examples;

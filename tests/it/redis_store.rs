@@ -15,11 +15,19 @@ use http_body_util::Full;
 use tower::ServiceExt as _;
 use tower_webhooks::{
     Keys, WebhookSignatureLayer,
-    idempotency::{Claim, IdempotencyLayer, RedisStore, Store},
+    idempotency::{Claim, ClaimToken, IdempotencyLayer, RedisStore, Store},
 };
 
 const LEASE: Duration = Duration::from_secs(30);
 const TTL: Duration = Duration::from_secs(300);
+
+/// The claim's retry flag and token; panics on anything but a claim.
+async fn claimed(store: &RedisStore, key: &str, lease: Duration) -> (bool, ClaimToken) {
+    match store.claim(key, lease).await.unwrap() {
+        Claim::Claimed { retry, token } => (retry, token),
+        other => panic!("{key}: {other:?}"),
+    }
+}
 
 #[tokio::test]
 async fn claims_commits_and_releases() {
@@ -28,48 +36,60 @@ async fn claims_commits_and_releases() {
         .await
         .unwrap()
         .prefix("t1:");
-    assert_eq!(
-        store.claim("a", LEASE).await.unwrap(),
-        Claim::Claimed { retry: false }
-    );
+    let (retry, token) = claimed(&store, "a", LEASE).await;
+    assert!(!retry);
     assert_eq!(store.claim("a", LEASE).await.unwrap(), Claim::InProgress);
-    store.release("a", TTL).await.unwrap();
-    assert_eq!(
-        store.claim("a", LEASE).await.unwrap(),
-        Claim::Claimed { retry: true }
-    );
-    store.commit("a", TTL).await.unwrap();
+    store.release("a", token, TTL).await.unwrap();
+    let (retry, token) = claimed(&store, "a", LEASE).await;
+    assert!(retry);
+    store.commit("a", token, TTL).await.unwrap();
     assert_eq!(store.claim("a", LEASE).await.unwrap(), Claim::Done);
     // An abandoned claim leaves the key as it was: absent, or released.
-    assert_eq!(
-        store.claim("c", LEASE).await.unwrap(),
-        Claim::Claimed { retry: false }
-    );
-    store.abandon("c", false, TTL).await.unwrap();
-    assert_eq!(
-        store.claim("c", LEASE).await.unwrap(),
-        Claim::Claimed { retry: false }
-    );
-    store.release("c", TTL).await.unwrap();
-    assert_eq!(
-        store.claim("c", LEASE).await.unwrap(),
-        Claim::Claimed { retry: true }
-    );
-    store.abandon("c", true, TTL).await.unwrap();
-    assert_eq!(
-        store.claim("c", LEASE).await.unwrap(),
-        Claim::Claimed { retry: true }
-    );
+    let (retry, token) = claimed(&store, "c", LEASE).await;
+    assert!(!retry);
+    store.abandon("c", token, false, TTL).await.unwrap();
+    let (retry, token) = claimed(&store, "c", LEASE).await;
+    assert!(!retry);
+    store.release("c", token, TTL).await.unwrap();
+    let (retry, token) = claimed(&store, "c", LEASE).await;
+    assert!(retry);
+    store.abandon("c", token, true, TTL).await.unwrap();
+    let (retry, _) = claimed(&store, "c", LEASE).await;
+    assert!(retry);
     // A lapsed lease frees the key.
-    assert_eq!(
-        store.claim("b", Duration::from_millis(50)).await.unwrap(),
-        Claim::Claimed { retry: false }
-    );
+    let (retry, _) = claimed(&store, "b", Duration::from_millis(50)).await;
+    assert!(!retry);
     tokio::time::sleep(Duration::from_millis(120)).await;
+    let (retry, _) = claimed(&store, "b", LEASE).await;
+    assert!(!retry);
+}
+
+/// A claims with a short lease and is slow; B claims after A's lease lapsed. A's late release,
+/// renewal and abandon must not touch B's claim, nor its late commit end it (row 5 of the
+/// attack report: C then claimed and ran beside B).
+#[tokio::test]
+async fn only_the_holder_of_a_claim_releases_renews_or_gives_it_up() {
+    let server = crate::redis::Redis::start();
+    let store = RedisStore::connect(&server.url()).await.unwrap();
+    let (_, a) = claimed(&store, "k", Duration::from_millis(50)).await;
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    let (_, b) = claimed(&store, "k", LEASE).await;
+    store.release("k", a, TTL).await.unwrap();
+    assert!(!store.renew("k", a, LEASE).await.unwrap());
+    store.abandon("k", a, false, TTL).await.unwrap();
+    store.commit("k", a, TTL).await.unwrap();
+    assert_eq!(store.claim("k", LEASE).await.unwrap(), Claim::InProgress);
+    // B renews its own claim past its first lease.
+    let (_, c) = claimed(&store, "short", Duration::from_millis(80)).await;
+    assert!(store.renew("short", c, LEASE).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(
-        store.claim("b", LEASE).await.unwrap(),
-        Claim::Claimed { retry: false }
+        store.claim("short", LEASE).await.unwrap(),
+        Claim::InProgress
     );
+    store.release("k", b, TTL).await.unwrap();
+    let (retry, _) = claimed(&store, "k", LEASE).await;
+    assert!(retry);
 }
 
 #[tokio::test]

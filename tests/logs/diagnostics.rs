@@ -1,7 +1,6 @@
 //! What a rejected delivery leaves in the server log: a reason code, the skew of a stale
 //! timestamp, and a hint where a common mistake explains it, while the response stays an empty
-//! 401 and no secret reaches the log. In its own test binary: `tracing` caches per-callsite
-//! interest process-wide, so a thread-scoped subscriber can miss events while other tests run.
+//! 401 and no secret reaches the log. In the `logs` binary (see `main.rs`).
 
 use std::convert::Infallible;
 

@@ -1,5 +1,4 @@
-//! The missing-layer log line. In its own test binary: `tracing` caches per-callsite interest
-//! process-wide, so a thread-scoped subscriber can miss events while other tests run in parallel.
+//! The missing-layer log line. In the `logs` binary (see `main.rs`).
 
 use crate::common::{send, signed_request};
 use axum::{Router, http::StatusCode, routing::post};

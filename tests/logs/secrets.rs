@@ -1,7 +1,7 @@
 //! A run full of failures, every `tracing` line captured at TRACE, and no byte of any secret in
 //! it: wrong keys, malformed and missing headers, stale timestamps, oversize and unreadable
 //! bodies, a store that is down, and a secret configured with stray whitespace, for every
-//! preset. In its own test binary: `tracing` caches per-callsite interest process-wide.
+//! preset. In the `logs` binary (see `main.rs`).
 
 use std::{convert::Infallible, time::Duration};
 
@@ -12,7 +12,7 @@ use http_body_util::Full;
 use tower::{Layer as _, ServiceExt as _};
 use tower_webhooks::{
     Keys, WebhookSignatureLayer,
-    idempotency::{Claim, IdempotencyLayer, Store, StoreError, StoreFuture},
+    idempotency::{Claim, ClaimToken, IdempotencyLayer, Store, StoreError, StoreFuture},
     layer::RequestBody,
 };
 
@@ -35,10 +35,22 @@ impl Store for Down {
     fn claim<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, Claim> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
-    fn commit<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, ()> {
+    fn renew<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, bool> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
-    fn release<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, ()> {
+    fn commit<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async { Err(StoreError::new("connection refused")) })
+    }
+    fn release<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async { Err(StoreError::new("connection refused")) })
+    }
+    fn abandon<'a>(
+        &'a self,
+        _: &'a str,
+        _: ClaimToken,
+        _: bool,
+        _: Duration,
+    ) -> StoreFuture<'a, ()> {
         Box::pin(async { Err(StoreError::new("connection refused")) })
     }
 }

@@ -3,7 +3,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use base64::Engine as _;
 use bytes::Bytes;
 use ed25519_dalek::Signature;
-use http::request::Parts;
+use http::{HeaderValue, request::Parts};
 
 use super::{
     DEFAULT_TOLERANCE, ID_HEADER as ID, SIGNATURE_HEADER as SIGNATURE,
@@ -93,41 +93,62 @@ impl StandardWebhooksV1a {
     }
 }
 
+/// What the head of a `v1a` delivery says.
+struct Head<'h> {
+    signatures: Vec<Signature>,
+    id: &'h HeaderValue,
+    timestamp: &'h HeaderValue,
+    seconds: i64,
+}
+
+fn read_head(head: &Parts) -> Result<Head<'_>, Rejection> {
+    let (_, value) = first_present(head, std::slice::from_ref(&SIGNATURE))?;
+    let parsed = FORMAT
+        .parse(value, None)
+        .map_err(|why| Rejection::malformed_header(SIGNATURE, why))?;
+    let signatures: Vec<Signature> = parsed
+        .signatures
+        .as_slice()
+        .iter()
+        .filter_map(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
+        .filter_map(|bytes| Signature::from_slice(&bytes).ok())
+        .collect();
+    if signatures.is_empty() {
+        return Err(Rejection::malformed_header(
+            SIGNATURE,
+            "not base64 of a 64-byte Ed25519 signature",
+        ));
+    }
+    let (_, id) = first_present(head, std::slice::from_ref(&ID))?;
+    let (_, timestamp) = first_present(head, std::slice::from_ref(&TIMESTAMP))?;
+    let seconds = parse_digits(timestamp.as_bytes()).ok_or_else(|| {
+        Rejection::malformed_header(TIMESTAMP, "the timestamp is not plain digits")
+    })?;
+    Ok(Head {
+        signatures,
+        id,
+        timestamp,
+        seconds,
+    })
+}
+
 impl SignatureScheme for StandardWebhooksV1a {
     fn name(&self) -> &'static str {
         "standard-webhooks-v1a"
     }
 
+    /// A signature that decodes to 64 bytes, an id, and a timestamp of plain digits.
     fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-        for name in [&SIGNATURE, &ID, &TIMESTAMP] {
-            first_present(head, std::slice::from_ref(name))?;
-        }
-        Ok(())
+        read_head(head).map(|_| ())
     }
 
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
-        let (_, value) = first_present(head, std::slice::from_ref(&SIGNATURE))?;
-        let parsed = FORMAT
-            .parse(value, None)
-            .map_err(|why| Rejection::malformed_header(SIGNATURE, why))?;
-        let signatures: Vec<Signature> = parsed
-            .signatures
-            .as_slice()
-            .iter()
-            .filter_map(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
-            .filter_map(|bytes| Signature::from_slice(&bytes).ok())
-            .collect();
-        if signatures.is_empty() {
-            return Err(Rejection::malformed_header(
-                SIGNATURE,
-                "not base64 of a 64-byte Ed25519 signature",
-            ));
-        }
-        let (_, id) = first_present(head, std::slice::from_ref(&ID))?;
-        let (_, timestamp) = first_present(head, std::slice::from_ref(&TIMESTAMP))?;
-        let seconds = parse_digits(timestamp.as_bytes()).ok_or_else(|| {
-            Rejection::malformed_header(TIMESTAMP, "the timestamp is not plain digits")
-        })?;
+        let Head {
+            signatures,
+            id,
+            timestamp,
+            seconds,
+        } = read_head(head)?;
         let mut message = Vec::with_capacity(id.len() + timestamp.len() + body.len() + 2);
         message.extend_from_slice(id.as_bytes());
         message.push(b'.');

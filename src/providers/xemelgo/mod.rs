@@ -40,7 +40,9 @@ mod scheme;
 use crate::routing::EventKey;
 
 pub use event::Event;
-pub use scheme::{MIN_SECRET_CHARS, SIGNATURE_HEADER, Xemelgo};
+pub use scheme::{
+    DEFAULT_STRINGIFY_LIMIT, MAX_FALLBACKS, MIN_SECRET_CHARS, SIGNATURE_HEADER, Xemelgo,
+};
 
 /// Where a Xemelgo event says its type: `topic` (`inventory.cycle_count`, …). See
 /// [`routing`](crate::routing).

@@ -5,6 +5,7 @@ use crate::{
     ConfigError, Keys, Rejection, RejectionKind, Secret, SignatureScheme as _, Verification,
     hmac_scheme::{HmacScheme, SignatureFormat},
     json_stringify,
+    scheme_kit::gate::Gate,
 };
 
 /// The header Xemelgo puts its signature in.
@@ -28,7 +29,19 @@ pub const MIN_SECRET_CHARS: usize = 25;
 pub struct Xemelgo {
     scheme: HmacScheme,
     stringify_fallback: bool,
+    stringify_limit: usize,
+    gate: Gate,
 }
+
+/// The largest body whose `JSON.stringify` form is tried after the raw body did not match:
+/// 64 KiB. Xemelgo's events are a few hundred bytes; see [`Xemelgo::stringify_limit`].
+pub const DEFAULT_STRINGIFY_LIMIT: usize = 64 * 1024;
+
+/// How many `JSON.stringify` fallbacks run at once, and in any one second, per scheme (shared
+/// by its clones): the fallback parses the body before any signature over it is known to be
+/// good, so a forger must not be able to run it at will. A delivery refused for want of a
+/// place is answered `401` like any mismatch, and the provider retries it.
+pub const MAX_FALLBACKS: (usize, u32) = (2, 50);
 
 impl Xemelgo {
     /// Verifies with the secret given to `registerWebhook`.
@@ -60,6 +73,8 @@ impl Xemelgo {
         Ok(Self {
             scheme,
             stringify_fallback: true,
+            stringify_limit: DEFAULT_STRINGIFY_LIMIT,
+            gate: Gate::new(MAX_FALLBACKS.0, MAX_FALLBACKS.1),
         })
     }
 
@@ -67,6 +82,14 @@ impl Xemelgo {
     #[must_use]
     pub fn raw_body_only(mut self) -> Self {
         self.stringify_fallback = false;
+        self
+    }
+
+    /// The largest body whose `JSON.stringify` form is tried (default
+    /// [`DEFAULT_STRINGIFY_LIMIT`], 64 KiB); a larger one is checked over its raw bytes only.
+    #[must_use]
+    pub fn stringify_limit(mut self, bytes: usize) -> Self {
+        self.stringify_limit = bytes;
         self
     }
 }
@@ -87,11 +110,16 @@ impl Xemelgo {
         let raw_mismatch = match verdict {
             Err(rejection)
                 if rejection.kind() == RejectionKind::SignatureMismatch
-                    && self.stringify_fallback =>
+                    && self.stringify_fallback
+                    && body.len() <= self.stringify_limit =>
             {
                 rejection
             }
             verdict => return verdict,
+        };
+        let Some(_pass) = self.gate.try_enter() else {
+            tracing::debug!("xemelgo: JSON.stringify fallbacks are at their limit; not tried");
+            return Err(raw_mismatch);
         };
         let stringified = match json_stringify::stringify_parsed(body) {
             Ok(bytes) if bytes != body.as_ref() => Bytes::from(bytes),
