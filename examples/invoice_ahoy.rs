@@ -9,6 +9,10 @@
 
 use std::process::ExitCode;
 
+#[path = "support/serve.rs"]
+mod support;
+use support::serve;
+
 use axum::{Router, http::StatusCode, routing::post};
 use tower_webhooks::{Secret, VerifiedEvents, WebhookSignatureLayer, invoice_ahoy};
 
@@ -46,31 +50,4 @@ async fn handle(events: VerifiedEvents<invoice_ahoy::Event>) -> StatusCode {
         );
     }
     StatusCode::OK
-}
-
-async fn serve(app: Router, path: &str) -> ExitCode {
-    let port = match std::env::var("PORT").map(|p| p.parse::<u16>()) {
-        Err(_) => 3000,
-        Ok(Ok(port)) => port,
-        Ok(Err(_)) => {
-            eprintln!("error: PORT must be a port number");
-            return ExitCode::FAILURE;
-        }
-    };
-    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{port}: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let addr = listener.local_addr().expect("bound socket has an address");
-    tracing::info!("listening on http://{addr}{path}");
-    match axum::serve(listener, app).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
 }

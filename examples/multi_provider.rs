@@ -20,6 +20,9 @@
 
 use std::{process::ExitCode, sync::Arc};
 
+#[path = "support/serve.rs"]
+mod support;
+
 use axum::{Router, body::Bytes, http::StatusCode, routing::post};
 use tower_webhooks::{
     ConfigError, Provider, Secret, SecretErrorKind, VerificationInfo, WebhookSignatureLayer,
@@ -112,29 +115,6 @@ async fn receive(info: VerificationInfo, redelivery: Redelivery, body: Bytes) ->
 }
 
 async fn serve(app: Router, mounted: &[&str]) -> ExitCode {
-    let port = match std::env::var("PORT").map(|p| p.parse::<u16>()) {
-        Err(_) => 3000,
-        Ok(Ok(port)) => port,
-        Ok(Err(_)) => {
-            eprintln!("error: PORT must be a port number");
-            return ExitCode::FAILURE;
-        }
-    };
-    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{port}: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let addr = listener.local_addr().expect("bound socket has an address");
     tracing::info!(providers = %mounted.join(","), "mounted {} providers", mounted.len());
-    tracing::info!("listening on http://{addr}/webhooks/<provider>");
-    match axum::serve(listener, app).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    support::serve(app, "/webhooks/<provider>").await
 }

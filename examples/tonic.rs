@@ -17,7 +17,7 @@
 //!
 //! (`grpcurl` needs the server to offer reflection, which this one does not.)
 
-use std::process::ExitCode;
+use std::{process::ExitCode, time::Duration};
 
 use axum::{Router, routing::post_service};
 use tonic::{
@@ -73,8 +73,16 @@ async fn main() -> ExitCode {
         .expect("a bound socket has an address");
     tracing::info!("gRPC health on {addr}; listening on http://{addr}/webhooks/xero");
     // Providers post over HTTP/1.1; tonic's server speaks only HTTP/2 unless told otherwise.
+    // Providers post over HTTP/1.1; gRPC clients speak HTTP/2. Bounds a public server needs and
+    // tonic does not set: streams per connection, dead-connection pings, and a connection age
+    // (tonic's HTTP/1 side has no header read timeout: a connection held open by a slow
+    // request head is closed when it reaches this age).
     let served = Server::builder()
         .accept_http1(true)
+        .max_concurrent_streams(32)
+        .http2_keepalive_interval(Some(Duration::from_secs(20)))
+        .http2_keepalive_timeout(Some(Duration::from_secs(10)))
+        .max_connection_age(Duration::from_secs(60))
         .add_routes(routes)
         .serve_with_incoming(TcpIncoming::from(listener))
         .await;

@@ -151,6 +151,51 @@
 //!
 //! `tests/it/hyper_incoming.rs` runs exactly this over a socket.
 //!
+//! # The server's own limits
+//!
+//! The layer bounds what a delivery may cost once its head has arrived: its body's size and
+//! time, and the bytes all deliveries hold at once (its
+//! [`memory_budget`](crate::WebhookSignatureLayer::memory_budget)). What comes before the head
+//! is the server's: `axum::serve` sets no timeout for a request head and no limit on HTTP/2
+//! streams, so a client sending its head a byte at a time, or a thousand streams on one
+//! connection, is held for ever. Serve with hyper-util's builder and set them:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use axum::{Router, routing::post};
+//! use hyper_util::{rt::{TokioExecutor, TokioIo, TokioTimer}, server::conn::auto, service::TowerToHyperService};
+//! use tower_webhooks::{WebhookSignatureLayer, xero::Xero};
+//!
+//! # #[tokio::main] async fn main() -> std::io::Result<()> {
+//! let app = Router::new()
+//!     .route("/webhooks/xero", post(|| async {}))
+//!     .route_layer(WebhookSignatureLayer::new(Xero::new("key")));
+//! let mut builder = auto::Builder::new(TokioExecutor::new());
+//! builder
+//!     .http1()
+//!     .timer(TokioTimer::new())
+//!     // A head must arrive within 10 s; an idle kept-alive connection is closed after it too.
+//!     .header_read_timeout(Duration::from_secs(10))
+//!     .max_buf_size(64 * 1024);
+//! builder
+//!     .http2()
+//!     .timer(TokioTimer::new())
+//!     .max_concurrent_streams(32)
+//!     .keep_alive_interval(Duration::from_secs(20));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! loop {
+//!     let (stream, _) = listener.accept().await?;
+//!     let (builder, service) = (builder.clone(), TowerToHyperService::new(app.clone()));
+//!     tokio::spawn(async move { builder.serve_connection(TokioIo::new(stream), service).await });
+//! }
+//! # }
+//! ```
+//!
+//! With tonic, `Server::builder().max_concurrent_streams(32)` bounds the streams; its HTTP/1
+//! side (`accept_http1(true)`) has no header timeout, so give connections a
+//! `max_connection_age`. The example servers do both (`examples/support/serve.rs`,
+//! `examples/tonic.rs`).
+//!
 //! # Migrating from a hand-written verifier
 //!
 //! A typical hand-written receiver, and what is wrong with it:

@@ -57,6 +57,10 @@ pub enum RejectionKind {
     /// The body did not arrive within the layer's deadline (a client trickling it in). `408`,
     /// and the connection is closed.
     BodyTimeout,
+    /// The layer's [`MemoryBudget`](crate::layer::MemoryBudget) is used up by the deliveries
+    /// in flight: refused before its body is read, so the provider retries it later. `503`,
+    /// with `Connection: close`.
+    Overloaded,
 }
 
 impl Rejection {
@@ -138,6 +142,13 @@ impl Rejection {
         Self::new(RejectionKind::BodyTimeout)
     }
 
+    pub(crate) fn overloaded(budget: usize) -> Self {
+        Self {
+            limit: Some(budget),
+            ..Self::new(RejectionKind::Overloaded)
+        }
+    }
+
     /// What went wrong.
     #[must_use]
     pub fn kind(&self) -> RejectionKind {
@@ -177,6 +188,7 @@ impl Rejection {
             RejectionKind::BodyTooLarge => "body_too_large",
             RejectionKind::BodyUnreadable => "body_unreadable",
             RejectionKind::BodyTimeout => "body_timeout",
+            RejectionKind::Overloaded => "overloaded",
         }
     }
 
@@ -189,6 +201,7 @@ impl Rejection {
             RejectionKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             RejectionKind::BodyUnreadable => StatusCode::BAD_REQUEST,
             RejectionKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+            RejectionKind::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             RejectionKind::MissingHeader
             | RejectionKind::MalformedHeader
             | RejectionKind::SignatureMismatch
@@ -200,7 +213,7 @@ impl Rejection {
     /// The gRPC status code it answers a gRPC request with (`content-type: application/grpc`),
     /// where a gRPC client expects a status in `grpc-status` rather than an HTTP status:
     /// `16` (`UNAUTHENTICATED`) for a signature that does not verify, `8`
-    /// (`RESOURCE_EXHAUSTED`) for a body over the limit, `4` (`DEADLINE_EXCEEDED`) for a body
+    /// (`RESOURCE_EXHAUSTED`) for a body over the limit or a memory budget used up, `4` (`DEADLINE_EXCEEDED`) for a body
     /// too slow to arrive, `3` (`INVALID_ARGUMENT`) for one that cannot be read.
     ///
     /// ```
@@ -211,7 +224,7 @@ impl Rejection {
     #[must_use]
     pub fn grpc_status(&self) -> u8 {
         match self.kind {
-            RejectionKind::BodyTooLarge => 8,
+            RejectionKind::BodyTooLarge | RejectionKind::Overloaded => 8,
             RejectionKind::BodyUnreadable => 3,
             RejectionKind::BodyTimeout => 4,
             RejectionKind::MissingHeader
@@ -251,6 +264,15 @@ impl fmt::Display for Rejection {
             }
             RejectionKind::BodyUnreadable => f.write_str("the body could not be read")?,
             RejectionKind::BodyTimeout => f.write_str("the body did not arrive in time")?,
+            RejectionKind::Overloaded => {
+                return match self.limit {
+                    Some(budget) => write!(
+                        f,
+                        "the deliveries in flight hold the whole memory budget of {budget} bytes"
+                    ),
+                    None => f.write_str("the deliveries in flight hold the whole memory budget"),
+                };
+            }
         }
         match self.detail {
             Some(detail) => write!(f, ": {detail}"),
@@ -272,6 +294,7 @@ mod tests {
             (Rejection::body_too_large(64), 413, 8),
             (Rejection::body_timeout(), 408, 4),
             (Rejection::body_unreadable(), 400, 3),
+            (Rejection::overloaded(64), 503, 8),
         ] {
             assert_eq!(rejection.status().as_u16(), http, "{rejection}");
             assert_eq!(rejection.grpc_status(), grpc, "{rejection}");

@@ -33,12 +33,28 @@
 //! | a duplicate while the first is still running | `409`, the handler does not run; the provider retries later |
 //! | the retry of one whose handler failed | claimed again, the handler runs, [`Redelivery::is_retry`] is true |
 //! | the store cannot be reached | `503`, the handler does not run, so the provider retries and nothing is lost ([`on_store_error`](IdempotencyLayer::on_store_error) changes this) |
+//! | a [`MemoryStore`] full of running and handled claims | `503` as above: nothing handled is forgotten to make room |
+//! | the client goes away while the handler runs | the claim is released at once, so the provider's retry is handled |
 //!
-//! **The key** is the provider's delivery id where the signature covers it (Standard Webhooks'
-//! and Svix's `webhook-id`, Stripe's event `id` and Paddle's `notification_id` in the body),
-//! otherwise the SHA-256 of the verified bytes. A Xero batch is deduplicated per event: events
-//! already handled are left out of [`VerifiedEvents`](crate::VerifiedEvents), and a batch of
-//! nothing but handled events gets `200` without the handler.
+//! A claim belongs to the attempt that made it (a [`ClaimToken`]): only that attempt renews,
+//! releases or gives it up, and its lease is renewed every third of the lease while the handler
+//! runs, so a handler slower than the lease is never run beside the provider's retry.
+//!
+//! **The key** comes only from what the signature covers, so that no two encodings of one
+//! signed delivery count as two:
+//!
+//! | scheme | key |
+//! |---|---|
+//! | Standard Webhooks, Svix | the signed `webhook-id` (`svix-id`) header |
+//! | Stripe, Paddle | the event `id` / `notification_id` in the signed body |
+//! | Twilio | the SHA-256 of the signed message: the URL and the sorted, decoded parameters (a JSON body: the URL, which pins its `bodySHA256`), so a re-encoded form is the same delivery |
+//! | Xero | each event of the batch (re-serialised), so a batch is deduplicated per event and an event it holds twice is handled once |
+//! | every other scheme | the SHA-256 of the verified bytes (Xemelgo: of the `JSON.stringify` form when only that was signed) |
+//!
+//! Events of a batch already handled are left out of [`VerifiedEvents`](crate::VerifiedEvents),
+//! and a batch of nothing but handled events gets `200` without the handler. Unsigned headers
+//! (`X-GitHub-Delivery`, `I-Twilio-Idempotency-Token`) are reported as the delivery id but never
+//! keyed on: a forger could change them at will.
 
 mod claims;
 mod future;

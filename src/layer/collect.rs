@@ -68,6 +68,11 @@ impl Collector {
         }
     }
 
+    /// The bytes collected so far.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
     pub(super) fn limit(&self) -> usize {
         self.limit
     }

@@ -17,6 +17,7 @@ use tower_service::Service;
 
 use super::{
     RequestBody, ResponseBody,
+    budget::{MemoryBudget, Reservation},
     collect::{Collector, TooLarge},
     grpc::is_grpc,
     layer::Settings,
@@ -46,6 +47,9 @@ pin_project! {
         body_timeout: Option<Duration>,
         scheme: Arc<V>,
         policy: ResponsePolicy,
+        // This delivery's share of the layer's memory budget, held until the response is
+        // written (the handler holds the verified bytes until then).
+        reservation: Option<Reservation>,
         // A gRPC client reads `grpc-status`, not the HTTP status: rejections say it there.
         grpc: bool,
     }
@@ -76,7 +80,13 @@ impl<B, S, V> ResponseFuture<B, S, V>
 where
     S: Service<Request<RequestBody>>,
 {
-    pub(super) fn new(request: Request<B>, inner: S, scheme: Arc<V>, settings: Settings) -> Self
+    pub(super) fn new(
+        request: Request<B>,
+        inner: S,
+        scheme: Arc<V>,
+        settings: Settings,
+        budget: &MemoryBudget,
+    ) -> Self
     where
         B: Body,
         V: SignatureScheme,
@@ -84,8 +94,9 @@ where
         let (head, body) = request.into_parts();
         let content_length = declared_length(&head);
         let grpc = is_grpc(&head);
-        // A declared length over the limit, or a head that cannot be verified, is refused
-        // before a byte of the body is read.
+        // A declared length over the limit, a head that cannot be verified, or a budget that
+        // cannot take the declared length, is refused before a byte of the body is read.
+        let mut reservation = None;
         let state = match content_length {
             Some(n) if n > settings.body_limit as u64 => State::Rejecting {
                 rejection: Some(Rejection::body_too_large(settings.body_limit)),
@@ -94,7 +105,17 @@ where
                 Err(rejection) => State::Rejecting {
                     rejection: Some(rejection),
                 },
-                Ok(()) => State::Buffering { body },
+                Ok(()) => {
+                    let declared = content_length.map_or(0, |n| n as usize);
+                    reservation = budget.reserve(declared);
+                    if reservation.is_some() {
+                        State::Buffering { body }
+                    } else {
+                        State::Rejecting {
+                            rejection: Some(Rejection::overloaded(budget.limit())),
+                        }
+                    }
+                }
             },
         };
         Self {
@@ -109,6 +130,7 @@ where
             body_timeout: settings.body_timeout,
             scheme,
             policy: settings.policy,
+            reservation,
             grpc,
         }
     }
@@ -192,11 +214,21 @@ where
                                         stream.update(collector.so_far());
                                     }
                                 }
+                                let within_budget = this
+                                    .reservation
+                                    .as_mut()
+                                    .is_none_or(|r| r.grow_to(pending.collector.len()));
+                                let budget_limit =
+                                    this.reservation.as_ref().map_or(0, Reservation::limit);
                                 if let Err(TooLarge) = pushed {
                                     State::Rejecting {
                                         rejection: Some(Rejection::body_too_large(
                                             pending.collector.limit(),
                                         )),
+                                    }
+                                } else if !within_budget {
+                                    State::Rejecting {
+                                        rejection: Some(Rejection::overloaded(budget_limit)),
                                     }
                                 } else {
                                     continue;

@@ -2,7 +2,7 @@ use std::{sync::Arc, time::Duration};
 
 use tower_layer::Layer;
 
-use super::WebhookSignature;
+use super::{MemoryBudget, WebhookSignature};
 use crate::{ResponsePolicy, SignatureScheme};
 
 /// The default body limit: 1 MiB.
@@ -22,11 +22,13 @@ pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// | [`body_limit`](Self::body_limit) | [`DEFAULT_BODY_LIMIT`] (1 MiB) |
 /// | [`body_timeout`](Self::body_timeout) | [`DEFAULT_BODY_TIMEOUT`] (10 s) |
 /// | [`response_policy`](Self::response_policy) | the scheme's [`SignatureScheme::response_policy`] |
+/// | [`memory_budget`](Self::memory_budget) | [`DEFAULT_MEMORY_BUDGET`](super::DEFAULT_MEMORY_BUDGET) (64 MiB), shared by the layer's clones |
 #[derive(Debug)]
 #[must_use]
 pub struct WebhookSignatureLayer<V> {
     scheme: Arc<V>,
     settings: Settings,
+    budget: MemoryBudget,
 }
 
 /// The per-request knobs, copied into every service.
@@ -42,6 +44,7 @@ impl<V> Clone for WebhookSignatureLayer<V> {
         Self {
             scheme: Arc::clone(&self.scheme),
             settings: self.settings,
+            budget: self.budget.clone(),
         }
     }
 }
@@ -57,6 +60,7 @@ impl<V: SignatureScheme> WebhookSignatureLayer<V> {
                 body_timeout: Some(DEFAULT_BODY_TIMEOUT),
                 policy,
             },
+            budget: MemoryBudget::default(),
         }
     }
 
@@ -81,6 +85,15 @@ impl<V: SignatureScheme> WebhookSignatureLayer<V> {
         self
     }
 
+    /// The bytes that the deliveries in flight through this layer (and its clones, and every
+    /// layer given the same [`MemoryBudget`]) may hold at once; a delivery that does not fit
+    /// gets `503` with `Connection: close` before its body is read. Default
+    /// [`DEFAULT_MEMORY_BUDGET`](super::DEFAULT_MEMORY_BUDGET), 64 MiB.
+    pub fn memory_budget(mut self, budget: impl Into<MemoryBudget>) -> Self {
+        self.budget = budget.into();
+        self
+    }
+
     /// Overrides what is done to responses (by default, what the scheme demands).
     pub fn response_policy(mut self, policy: ResponsePolicy) -> Self {
         self.settings.policy = policy;
@@ -98,6 +111,11 @@ impl<S, V> Layer<S> for WebhookSignatureLayer<V> {
     type Service = WebhookSignature<S, V>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        WebhookSignature::from_parts(inner, Arc::clone(&self.scheme), self.settings)
+        WebhookSignature::from_parts(
+            inner,
+            Arc::clone(&self.scheme),
+            self.settings,
+            self.budget.clone(),
+        )
     }
 }

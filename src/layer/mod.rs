@@ -56,6 +56,7 @@
 //! ```
 
 mod body;
+mod budget;
 mod collect;
 mod future;
 mod grpc;
@@ -66,6 +67,7 @@ mod response;
 mod service;
 
 pub use body::{RequestBody, ResponseBody};
+pub use budget::{DEFAULT_MEMORY_BUDGET, MemoryBudget};
 pub use future::ResponseFuture;
 pub use layer::{DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, WebhookSignatureLayer};
 pub use policy::ResponsePolicy;

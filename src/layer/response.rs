@@ -42,7 +42,7 @@ pub(super) fn reject<B>(
     }
     if matches!(
         rejection.kind(),
-        RejectionKind::BodyTimeout | RejectionKind::BodyTooLarge
+        RejectionKind::BodyTimeout | RejectionKind::BodyTooLarge | RejectionKind::Overloaded
     ) {
         // The rest of the body may still be on its way, and is not read: the client must not
         // send its next request on this connection.

@@ -6,7 +6,9 @@ use std::{
 use http::{Request, Response};
 use tower_service::Service;
 
-use super::{RequestBody, ResponseBody, ResponseFuture, WebhookSignatureLayer, layer::Settings};
+use super::{
+    MemoryBudget, RequestBody, ResponseBody, ResponseFuture, WebhookSignatureLayer, layer::Settings,
+};
 use crate::SignatureScheme;
 
 /// The middleware [`WebhookSignatureLayer`] wraps a service in. See the
@@ -16,6 +18,7 @@ pub struct WebhookSignature<S, V> {
     inner: S,
     scheme: Arc<V>,
     settings: Settings,
+    budget: MemoryBudget,
 }
 
 impl<S: Clone, V> Clone for WebhookSignature<S, V> {
@@ -24,6 +27,7 @@ impl<S: Clone, V> Clone for WebhookSignature<S, V> {
             inner: self.inner.clone(),
             scheme: Arc::clone(&self.scheme),
             settings: self.settings,
+            budget: self.budget.clone(),
         }
     }
 }
@@ -42,11 +46,17 @@ impl<S, V: SignatureScheme> WebhookSignature<S, V> {
 }
 
 impl<S, V> WebhookSignature<S, V> {
-    pub(super) fn from_parts(inner: S, scheme: Arc<V>, settings: Settings) -> Self {
+    pub(super) fn from_parts(
+        inner: S,
+        scheme: Arc<V>,
+        settings: Settings,
+        budget: MemoryBudget,
+    ) -> Self {
         Self {
             inner,
             scheme,
             settings,
+            budget,
         }
     }
 
@@ -85,6 +95,12 @@ where
         // The clone may not be ready; the instance `poll_ready` prepared goes into the future.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        ResponseFuture::new(request, inner, Arc::clone(&self.scheme), self.settings)
+        ResponseFuture::new(
+            request,
+            inner,
+            Arc::clone(&self.scheme),
+            self.settings,
+            &self.budget,
+        )
     }
 }

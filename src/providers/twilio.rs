@@ -129,30 +129,39 @@ impl SignatureScheme for Twilio {
             }
         };
 
-        for candidate in url_variants(&url, &uri) {
+        // Every URL variant under every key, with no early exit: a forgery then costs what a
+        // delivery costs, however many variants and keys a delivery would have had to try.
+        let mut matched: Option<(&Key, &str)> = None;
+        let variants = url_variants(&url, &uri);
+        for candidate in &variants {
             let message: [&[u8]; 2] = [candidate.as_bytes(), params.as_bytes()];
-            if let Some(key) = self.keys.iter().find(|key| {
-                Algorithm::HmacSha1.matches_any(key.secret.expose_secret(), &message, &tags)
-            }) {
-                // The key is the signed message's, not the body's: every re-encoding of one
-                // request (parameters reordered, `%6F` for `o`, a pair repeated) verifies with
-                // the same signature, and must count as the same delivery.
-                let signed = Sha256::new()
-                    .chain_update(candidate.as_bytes())
-                    .chain_update(params.as_bytes())
-                    .finalize();
-                let mut verification = Verification::raw_body()
-                    .maybe_key_id(key.id.as_ref())
-                    .idempotency_key(format!("signed:{}", Encoding::Hex.encode(&signed)));
-                if let Some(id) = head
-                    .headers
-                    .get(IDEMPOTENCY_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                {
-                    verification = verification.delivery_id(id);
+            for key in &self.keys {
+                let hit =
+                    Algorithm::HmacSha1.matches_any(key.secret.expose_secret(), &message, &tags);
+                if hit && matched.is_none() {
+                    matched = Some((key, candidate));
                 }
-                return Ok(verification);
             }
+        }
+        if let Some((key, candidate)) = matched {
+            // The key is the signed message's, not the body's: every re-encoding of one
+            // request (parameters reordered, `%6F` for `o`, a pair repeated) verifies with the
+            // same signature, and must count as the same delivery.
+            let signed = Sha256::new()
+                .chain_update(candidate.as_bytes())
+                .chain_update(params.as_bytes())
+                .finalize();
+            let mut verification = Verification::raw_body()
+                .maybe_key_id(key.id.as_ref())
+                .idempotency_key(format!("signed:{}", Encoding::Hex.encode(&signed)));
+            if let Some(id) = head
+                .headers
+                .get(IDEMPOTENCY_HEADER)
+                .and_then(|v| v.to_str().ok())
+            {
+                verification = verification.delivery_id(id);
+            }
+            return Ok(verification);
         }
         Err(Rejection::signature_mismatch().with_hint(
             "Twilio signs the URL it called: if this server is behind a proxy or tunnel, set the \

@@ -12,6 +12,7 @@ mod redis;
 #[path = "../signer/mod.rs"]
 mod signer;
 
+mod budget;
 mod check_head;
 mod cli;
 mod ed25519;

@@ -41,7 +41,7 @@ pub const DEFAULT_STRINGIFY_LIMIT: usize = 64 * 1024;
 /// by its clones): the fallback parses the body before any signature over it is known to be
 /// good, so a forger must not be able to run it at will. A delivery refused for want of a
 /// place is answered `401` like any mismatch, and the provider retries it.
-pub const MAX_FALLBACKS: (usize, u32) = (2, 50);
+pub const MAX_FALLBACKS: (usize, u32) = (2, 20);
 
 impl Xemelgo {
     /// Verifies with the secret given to `registerWebhook`.
