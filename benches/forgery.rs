@@ -42,7 +42,19 @@ fn padded(template: &str, size: usize) -> String {
 /// A delivery the provider could send, of `size` bytes.
 fn valid_body(provider: Provider, signer: &Signer, size: usize) -> String {
     match provider.name() {
-        "twilio" => padded("From=%2B15005550006&To=%2B15005550001&Body={pad}", size),
+        // An inbound SMS carries some thirty parameters.
+        "twilio" => {
+            let mut form = String::from(
+                "ToCountry=US&ToState=CA&SmsMessageSid=SM1&NumMedia=0&ToCity=SAN+FRANCISCO&\
+                 FromZip=94105&SmsSid=SM1&FromState=CA&SmsStatus=received&FromCity=OAKLAND&\
+                 FromCountry=US&To=%2B15005550001&ToZip=94105&NumSegments=1&MessageSid=SM1&\
+                 AccountSid=AC1&From=%2B15005550006&ApiVersion=2010-04-01&ReferralNumMedia=0&\
+                 MessagingServiceSid=MG1&OptOutType=&ErrorCode=&AddOns=&Latitude=&Longitude=&\
+                 ProfileName=&WaId=&ForwardedFrom=&CallerName=&",
+            );
+            form.push_str(&padded("Body={pad}", size - form.len()));
+            form
+        }
         "linear" => {
             let ms = signer
                 .clock()
@@ -81,9 +93,9 @@ fn forged_body(provider: Provider, valid: &str, size: usize) -> (String, &'stati
         }
         // As many parameters as the scheme takes, then one that fills the size.
         "twilio" => {
-            let mut body = "a=1&".repeat(255);
+            let mut body = "a=1&".repeat(tower_webhooks::twilio::MAX_PARAMETERS - 1);
             body.push_str(&padded("b={pad}", size - body.len()));
-            (body, "256 parameters")
+            (body, "128 parameters, the most it takes")
         }
         _ => (valid.to_owned(), "the valid body, wrongly signed"),
     }

@@ -103,7 +103,11 @@ async fn a_delivery_that_does_not_fit_the_budget_is_refused_before_its_body_is_r
     third_body.send(Bytes::from(body.clone())).await.unwrap();
     drop(third_body);
     assert_eq!(
-        service(budget.clone()).oneshot(third).await.unwrap().status(),
+        service(budget.clone())
+            .oneshot(third)
+            .await
+            .unwrap()
+            .status(),
         StatusCode::OK
     );
 }
