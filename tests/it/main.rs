@@ -18,6 +18,7 @@ mod cli;
 mod ed25519;
 mod examples;
 mod extractors;
+mod forgery;
 mod fuzz_corpus;
 mod hostile_clients;
 mod hyper_incoming;
