@@ -207,3 +207,54 @@ async fn the_tonic_example_serves_grpc_health_and_verified_webhooks_on_one_port(
     let answer = health.check(check()).await.unwrap().into_inner();
     assert_eq!(answer.status, ServingStatus::Serving as i32);
 }
+
+/// Row 8 of the attack report: `axum::serve` set no header read timeout, so 200 connections
+/// sending a request head a byte every 5 s were all still open after 45 s. The example servers
+/// now close such a connection after their 10 s header read timeout, and keep serving.
+#[tokio::test]
+async fn the_example_servers_close_a_connection_whose_head_trickles_in() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let (_server, url) = start("xero", &[("XERO_WEBHOOK_KEY", "k")]).await;
+    let authority = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    slow.write_all(b"POST /webhooks/xero HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut buf = [0u8; 256];
+        loop {
+            // One more byte of the head a second, as the attack sent them.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if slow.write_all(b"X").await.is_err() {
+                return;
+            }
+            match tokio::time::timeout(Duration::from_millis(10), slow.read(&mut buf)).await {
+                Ok(Ok(0) | Err(_)) => return,
+                _ => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the slow head was still open after 20 s");
+    let held = started.elapsed();
+    assert!(held >= Duration::from_secs(9), "closed after {held:?}");
+    // A delivery on a new connection is still served.
+    let mut fresh = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    fresh
+        .write_all(b"POST /webhooks/xero HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+        .await
+        .unwrap();
+    let mut answer = vec![0u8; 64];
+    let n = fresh.read(&mut answer).await.unwrap();
+    assert!(
+        answer[..n].starts_with(b"HTTP/1.1 401"),
+        "{:?}",
+        String::from_utf8_lossy(&answer[..n])
+    );
+}

@@ -32,7 +32,10 @@ fn pretty_of(size: usize) -> String {
 fn the_stringify_fallback_is_only_tried_on_bodies_within_its_limit() {
     let scheme = Xemelgo::new(XEMELGO_SECRET).unwrap();
     let (head, body) = signed_over_stringified(&pretty_of(1000));
-    assert!(scheme.verify(&head, &body).is_ok(), "a small body falls back");
+    assert!(
+        scheme.verify(&head, &body).is_ok(),
+        "a small body falls back"
+    );
 
     let (head, body) = signed_over_stringified(&pretty_of(DEFAULT_STRINGIFY_LIMIT));
     assert!(body.len() > DEFAULT_STRINGIFY_LIMIT);
