@@ -2,7 +2,10 @@
 //! router that records what its handler saw. Signing is `tests/signer`'s.
 #![allow(dead_code, unreachable_pub)]
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use axum::{
     Router,
@@ -170,5 +173,71 @@ pub async fn send(app: Router, request: Request<Body>) -> Reply {
         status: parts.status,
         headers: parts.headers,
         body: body.collect().await.unwrap().to_bytes(),
+    }
+}
+
+/// A store that cannot be reached: every call fails as a refused connection would.
+pub struct Down;
+
+impl tower_webhooks::idempotency::Store for Down {
+    fn claim<'a>(
+        &'a self,
+        _: &'a str,
+        _: Duration,
+    ) -> tower_webhooks::idempotency::StoreFuture<'a, tower_webhooks::idempotency::Claim> {
+        Box::pin(async {
+            Err(tower_webhooks::idempotency::StoreError::new(
+                "connection refused",
+            ))
+        })
+    }
+    fn renew<'a>(
+        &'a self,
+        _: &'a str,
+        _: tower_webhooks::idempotency::ClaimToken,
+        _: Duration,
+    ) -> tower_webhooks::idempotency::StoreFuture<'a, bool> {
+        Box::pin(async {
+            Err(tower_webhooks::idempotency::StoreError::new(
+                "connection refused",
+            ))
+        })
+    }
+    fn commit<'a>(
+        &'a self,
+        _: &'a str,
+        _: tower_webhooks::idempotency::ClaimToken,
+        _: Duration,
+    ) -> tower_webhooks::idempotency::StoreFuture<'a, ()> {
+        Box::pin(async {
+            Err(tower_webhooks::idempotency::StoreError::new(
+                "connection refused",
+            ))
+        })
+    }
+    fn release<'a>(
+        &'a self,
+        _: &'a str,
+        _: tower_webhooks::idempotency::ClaimToken,
+        _: Duration,
+    ) -> tower_webhooks::idempotency::StoreFuture<'a, ()> {
+        Box::pin(async {
+            Err(tower_webhooks::idempotency::StoreError::new(
+                "connection refused",
+            ))
+        })
+    }
+    fn abandon<'a>(
+        &'a self,
+        _: &'a str,
+        _: tower_webhooks::idempotency::ClaimToken,
+        _: bool,
+        _: Duration,
+    ) -> tower_webhooks::idempotency::StoreFuture<'a, ()> {
+        Box::pin(async {
+            Err(tower_webhooks::idempotency::StoreError::new(
+                "connection refused",
+            ))
+        })
     }
 }

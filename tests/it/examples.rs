@@ -234,9 +234,9 @@ async fn the_example_servers_close_a_connection_whose_head_trickles_in() {
             if slow.write_all(b"X").await.is_err() {
                 return;
             }
-            match tokio::time::timeout(Duration::from_millis(10), slow.read(&mut buf)).await {
-                Ok(Ok(0) | Err(_)) => return,
-                _ => {}
+            let read = tokio::time::timeout(Duration::from_millis(10), slow.read(&mut buf)).await;
+            if let Ok(Ok(0) | Err(_)) = read {
+                return;
             }
         }
     })

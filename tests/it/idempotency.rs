@@ -10,7 +10,10 @@ use std::{
     time::UNIX_EPOCH,
 };
 
-use crate::signer::{NOW, Preset, secret};
+use crate::{
+    common::Down,
+    signer::{NOW, Preset, secret},
+};
 use axum::{Router, extract::State, http::StatusCode, routing::post};
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
@@ -18,8 +21,7 @@ use tower::ServiceExt as _;
 use tower_webhooks::{
     Keys, VerifiedEvents, WebhookSignatureLayer,
     idempotency::{
-        Claim, ClaimToken, IdempotencyLayer, MemoryStore, OnDuplicate, OnStoreError, Redelivery,
-        Store, StoreError, StoreFuture,
+        Claim, IdempotencyLayer, MemoryStore, OnDuplicate, OnStoreError, Redelivery, Store,
     },
     test_util::Signer,
 };
@@ -230,33 +232,6 @@ async fn a_panicking_handler_releases_the_claim() {
     );
     assert_eq!(deliver(&app, &delivery).await.0, StatusCode::OK);
     assert_eq!(count.load(Ordering::SeqCst), 2);
-}
-
-/// A store that cannot be reached.
-struct Down;
-
-impl Store for Down {
-    fn claim<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, Claim> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
-    fn renew<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, bool> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
-    fn commit<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
-    fn release<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
-    fn abandon<'a>(
-        &'a self,
-        _: &'a str,
-        _: ClaimToken,
-        _: bool,
-        _: Duration,
-    ) -> StoreFuture<'a, ()> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
 }
 
 #[tokio::test]

@@ -3,17 +3,18 @@
 //! bodies, a store that is down, and a secret configured with stray whitespace, for every
 //! preset. In the `logs` binary (see `main.rs`).
 
-use std::{convert::Infallible, time::Duration};
+use std::convert::Infallible;
 
-use crate::signer::{ALL, NOW, Preset, sign};
+use crate::{
+    common::Down,
+    signer::{ALL, NOW, Preset, sign},
+};
 use bytes::Bytes;
 use http::Request;
 use http_body_util::Full;
 use tower::{Layer as _, ServiceExt as _};
 use tower_webhooks::{
-    Keys, WebhookSignatureLayer,
-    idempotency::{Claim, ClaimToken, IdempotencyLayer, Store, StoreError, StoreFuture},
-    layer::RequestBody,
+    Keys, WebhookSignatureLayer, idempotency::IdempotencyLayer, layer::RequestBody,
 };
 
 #[derive(Clone, Default)]
@@ -26,32 +27,6 @@ impl std::io::Write for Captured {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-struct Down;
-
-impl Store for Down {
-    fn claim<'a>(&'a self, _: &'a str, _: Duration) -> StoreFuture<'a, Claim> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
-    fn renew<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, bool> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
-    fn commit<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
-    fn release<'a>(&'a self, _: &'a str, _: ClaimToken, _: Duration) -> StoreFuture<'a, ()> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
-    }
-    fn abandon<'a>(
-        &'a self,
-        _: &'a str,
-        _: ClaimToken,
-        _: bool,
-        _: Duration,
-    ) -> StoreFuture<'a, ()> {
-        Box::pin(async { Err(StoreError::new("connection refused")) })
     }
 }
 
