@@ -61,6 +61,69 @@ pin_project! {
         Passed { #[pin] body: B },
         Full { data: Option<Bytes> },
         Empty,
+        // An early rejection's empty body, ended only once the request's unread body has been
+        // read and thrown away (within a bound): a client still sending gets to read the
+        // answer instead of a reset connection.
+        Draining { drain: Drain },
+    }
+}
+
+/// The unread body of a refused request, read and thrown away after the answer: at most
+/// [`LINGER_BYTES`], for at most [`LINGER_TIME`], as nginx's lingering close does. Without it a
+/// client that writes its whole body before reading (Node's `fetch`, hyper's client) sees the
+/// connection reset instead of the `413` or `401`.
+pub(crate) struct Drain {
+    body: Pin<Box<dyn Discard + Send>>,
+    left: usize,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+/// How much of a refused request's body is read and thrown away after the answer, at most.
+pub(crate) const LINGER_BYTES: usize = 16 * 1024 * 1024;
+
+/// How long a refused request's body is read and thrown away after the answer, at most.
+pub(crate) const LINGER_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl Drain {
+    pub(crate) fn new<B>(body: B) -> Self
+    where
+        B: Body + Send + 'static,
+    {
+        Self {
+            body: Box::pin(body),
+            left: LINGER_BYTES,
+            deadline: Box::pin(tokio::time::sleep(LINGER_TIME)),
+        }
+    }
+
+    /// Reads and throws away until the body ends, the bytes run out or the time is up.
+    fn poll_drain(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        loop {
+            if self.deadline.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(());
+            }
+            match self.body.as_mut().poll_discard(cx) {
+                Poll::Ready(Some(n)) if n < self.left => self.left -= n,
+                Poll::Ready(_) => return Poll::Ready(()),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// A request body read only to be thrown away, of any data type.
+trait Discard {
+    /// Reads and drops the next frame: its length, or `None` at the end or on an error.
+    fn poll_discard(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<usize>>;
+}
+
+impl<B: Body> Discard for B {
+    fn poll_discard(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<usize>> {
+        use bytes::Buf as _;
+        match std::task::ready!(self.poll_frame(cx)) {
+            Some(Ok(frame)) => Poll::Ready(Some(frame.data_ref().map_or(0, |d| d.remaining()))),
+            _ => Poll::Ready(None),
+        }
     }
 }
 
@@ -82,6 +145,13 @@ impl<B> ResponseBody<B> {
             inner: Inner::Empty,
         }
     }
+
+    /// An empty body that ends once `drain` has read the request's rest.
+    pub(crate) fn draining(drain: Drain) -> Self {
+        Self {
+            inner: Inner::Draining { drain },
+        }
+    }
 }
 
 impl<B> fmt::Debug for ResponseBody<B> {
@@ -90,6 +160,7 @@ impl<B> fmt::Debug for ResponseBody<B> {
             Inner::Passed { .. } => "Passed",
             Inner::Full { .. } => "Full",
             Inner::Empty => "Empty",
+            Inner::Draining { .. } => "Draining",
         };
         f.debug_tuple("ResponseBody").field(&variant).finish()
     }
@@ -113,6 +184,7 @@ where
                 Poll::Ready(data.take().map(|data| Ok(Frame::data(B::Data::from(data)))))
             }
             InnerProj::Empty => Poll::Ready(None),
+            InnerProj::Draining { drain } => drain.poll_drain(cx).map(|()| None),
         }
     }
 
@@ -121,6 +193,7 @@ where
             Inner::Passed { body } => body.is_end_stream(),
             Inner::Full { data } => data.is_none(),
             Inner::Empty => true,
+            Inner::Draining { .. } => false,
         }
     }
 
@@ -131,6 +204,9 @@ where
                 SizeHint::with_exact(data.as_ref().map_or(0, |data| data.len() as u64))
             }
             Inner::Empty => SizeHint::with_exact(0),
+            // Not "exactly 0": that would let the server end the response, and close, without
+            // polling the body that drains the request.
+            Inner::Draining { .. } => SizeHint::new(),
         }
     }
 }

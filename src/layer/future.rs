@@ -17,6 +17,7 @@ use tower_service::Service;
 
 use super::{
     RequestBody, ResponseBody,
+    body::Drain,
     budget::{MemoryBudget, Reservation},
     collect::{Collector, TooLarge},
     grpc::is_grpc,
@@ -61,7 +62,9 @@ pin_project! {
         Buffering { #[pin] body: B },
         Calling { #[pin] future: F },
         // An `Option` so the rejection can be moved out through the pinned projection.
-        Rejecting { rejection: Option<Rejection> },
+        // `drain`: the unread body of a request refused from its head, read and thrown away
+        // after the answer.
+        Rejecting { rejection: Option<Rejection>, drain: Option<Drain> },
         // The scheme answers a verified handshake itself; `Option` for the same reason.
         Answering { response: Option<Response<Bytes>> },
     }
@@ -88,7 +91,7 @@ where
         budget: &MemoryBudget,
     ) -> Self
     where
-        B: Body,
+        B: Body + Send + 'static,
         V: SignatureScheme,
     {
         let (head, body) = request.into_parts();
@@ -97,25 +100,26 @@ where
         // A declared length over the limit, a head that cannot be verified, or a budget that
         // cannot take the declared length, is refused before a byte of the body is read.
         let mut reservation = None;
-        let state = match content_length {
-            Some(n) if n > settings.body_limit as u64 => State::Rejecting {
-                rejection: Some(Rejection::body_too_large(settings.body_limit)),
-            },
-            _ => match scheme.check_head(&head) {
-                Err(rejection) => State::Rejecting {
-                    rejection: Some(rejection),
-                },
-                Ok(()) => {
-                    let declared = content_length.map_or(0, |n| n as usize);
-                    reservation = budget.reserve(declared);
-                    if reservation.is_some() {
-                        State::Buffering { body }
-                    } else {
-                        State::Rejecting {
-                            rejection: Some(Rejection::overloaded(budget.limit())),
-                        }
-                    }
+        let early = match content_length {
+            Some(n) if n > settings.body_limit as u64 => {
+                Err(Rejection::body_too_large(settings.body_limit))
+            }
+            _ => scheme.check_head(&head).and_then(|()| {
+                let declared = content_length.map_or(0, |n| n as usize);
+                reservation = budget.reserve(declared);
+                match reservation {
+                    Some(_) => Ok(()),
+                    None => Err(Rejection::overloaded(budget.limit())),
                 }
+            }),
+        };
+        let state = match early {
+            Ok(()) => State::Buffering { body },
+            Err(rejection) => State::Rejecting {
+                rejection: Some(rejection),
+                // A client that waits for `100 Continue` has not sent its body, and polling
+                // it would invite it to; a gRPC stream is reset cleanly without reading.
+                drain: (!expects_continue(&head) && !grpc).then(|| Drain::new(body)),
             },
         };
         Self {
@@ -134,6 +138,13 @@ where
             grpc,
         }
     }
+}
+
+/// Whether the client waits for `100 Continue` before it sends its body.
+fn expects_continue(head: &Parts) -> bool {
+    head.headers
+        .get(header::EXPECT)
+        .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"))
 }
 
 fn declared_length(head: &Parts) -> Option<u64> {
@@ -158,9 +169,13 @@ where
         let mut this = self.project();
         loop {
             let next = match this.state.as_mut().project() {
-                StateProj::Rejecting { rejection } => {
+                StateProj::Rejecting { rejection, drain } => {
                     let rejection = rejection.take().expect("polled after completion");
-                    return Poll::Ready(Ok(reject(this.scheme.name(), rejection, *this.grpc)));
+                    let mut response = reject(this.scheme.name(), rejection, *this.grpc);
+                    if let Some(drain) = drain.take() {
+                        *response.body_mut() = ResponseBody::draining(drain);
+                    }
+                    return Poll::Ready(Ok(response));
                 }
                 StateProj::Answering { response } => {
                     let response = response.take().expect("polled after completion");
@@ -188,6 +203,7 @@ where
                             this.pending.take();
                             this.state.set(State::Rejecting {
                                 rejection: Some(Rejection::body_timeout()),
+                                drain: None,
                             });
                             continue;
                         }
@@ -225,10 +241,12 @@ where
                                         rejection: Some(Rejection::body_too_large(
                                             pending.collector.limit(),
                                         )),
+                                        drain: None,
                                     }
                                 } else if !within_budget {
                                     State::Rejecting {
                                         rejection: Some(Rejection::overloaded(budget_limit)),
+                                        drain: None,
                                     }
                                 } else {
                                     continue;
@@ -241,6 +259,7 @@ where
                             tracing::debug!(scheme = this.scheme.name(), %error, "webhook body read failed");
                             State::Rejecting {
                                 rejection: Some(Rejection::body_unreadable()),
+                                drain: None,
                             }
                         }
                         None => {
@@ -259,6 +278,7 @@ where
                             match verdict {
                                 Err(rejection) => State::Rejecting {
                                     rejection: Some(rejection),
+                                    drain: None,
                                 },
                                 Ok(Verification {
                                     answer: Some(response),

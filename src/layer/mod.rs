@@ -9,7 +9,12 @@
 //!    by frame and answers `413` as soon as it passes the limit (default
 //!    [`DEFAULT_BODY_LIMIT`], 1 MiB), without reading the rest, and `408` when it has not all
 //!    arrived within [`DEFAULT_BODY_TIMEOUT`] (10 s); both with `Connection: close`, since the
-//!    unread rest of the body must not be taken for the next request;
+//!    unread rest of the body must not be taken for the next request. A request refused from
+//!    its head alone has the rest of its body read and thrown away *after* the answer (a
+//!    lingering close: at most 16 MiB, for at most 2 s, never buffered, and not for a client
+//!    that waits for `100 Continue`), so that a client that writes its whole body before it
+//!    reads, such as Node's `fetch`, sees the answer rather than a reset connection; that answer's
+//!    empty body is sent chunked, since it ends only when the draining does;
 //! 2. feeds the scheme's MAC frame by frame as a body of several frames arrives, for schemes
 //!    that stream ([`SignatureScheme::start_stream`](crate::SignatureScheme::start_stream): the
 //!    built-in HMAC schemes), so the body is hashed once, while still in cache; then hands the

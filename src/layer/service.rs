@@ -80,7 +80,7 @@ impl<S, V, ReqBody, ResBody> Service<Request<ReqBody>> for WebhookSignature<S, V
 where
     S: Service<Request<RequestBody>, Response = Response<ResBody>> + Clone,
     V: SignatureScheme,
-    ReqBody: http_body::Body,
+    ReqBody: http_body::Body + Send + 'static,
     ReqBody::Error: std::fmt::Display,
 {
     type Response = Response<ResponseBody<ResBody>>;

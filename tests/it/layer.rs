@@ -96,14 +96,21 @@ async fn a_declared_length_over_the_limit_is_413_before_any_byte_is_read() {
         .header("x-xero-signature", "AAAA")
         .body(body)
         .unwrap();
-    let reply = send(
-        recording_app(Provider::Xero.layer(), Seen::default()),
-        request,
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(reply.headers[header::CONNECTION], "close");
-    assert_eq!(produced.load(Ordering::SeqCst), 0);
+    let app = recording_app(Provider::Xero.layer(), Seen::default());
+    let response = tower::ServiceExt::oneshot(app, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.headers()[header::CONNECTION], "close");
+    assert_eq!(produced.load(Ordering::SeqCst), 0, "answered before a byte");
+    // Then the rest is read and thrown away (a lingering close), and the answer stays empty.
+    assert!(drained_body(response).await.is_empty());
+    assert_eq!(produced.load(Ordering::SeqCst), 10 * 1024);
+}
+
+/// The response's body, read to its end (which, after an early refusal, is when the request's
+/// rest has been thrown away).
+async fn drained_body(response: axum::response::Response) -> Bytes {
+    use http_body_util::BodyExt as _;
+    response.into_body().collect().await.unwrap().to_bytes()
 }
 
 #[tokio::test]
@@ -134,13 +141,13 @@ async fn a_missing_or_malformed_signature_is_401_before_any_byte_is_read() {
         if let Some(value) = signature {
             request = request.header("x-xero-signature", value);
         }
-        let reply = send(
-            recording_app(Provider::Xero.layer(), Seen::default()),
-            request.body(body).unwrap(),
-        )
-        .await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{signature:?}");
+        let app = recording_app(Provider::Xero.layer(), Seen::default());
+        let response = tower::ServiceExt::oneshot(app, request.body(body).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{signature:?}");
         assert_eq!(produced.load(Ordering::SeqCst), 0, "{signature:?}");
+        assert!(drained_body(response).await.is_empty());
     }
 }
 

@@ -232,12 +232,43 @@ fn parse_answer(received: &[u8], elapsed: Duration) -> Result<Answer, String> {
             headers.append(name, value);
         }
     }
+    let rest = &received[length..];
+    let chunked = headers
+        .get(http::header::TRANSFER_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"));
+    let body = if chunked {
+        dechunk(rest)?
+    } else {
+        Bytes::copy_from_slice(rest)
+    };
     Ok(Answer {
         status,
         headers,
-        body: Bytes::copy_from_slice(&received[length..]),
+        body,
         elapsed,
     })
+}
+
+/// A chunked body's data (the layer answers an early refusal chunked: its empty body ends only
+/// once the request's rest has been read and thrown away).
+fn dechunk(mut raw: &[u8]) -> Result<Bytes, String> {
+    let mut body = Vec::new();
+    loop {
+        let (consumed, size) = match httparse::parse_chunk_size(raw) {
+            Ok(httparse::Status::Complete(parsed)) => parsed,
+            Ok(httparse::Status::Partial) => return Err("the connection closed mid-chunk".into()),
+            Err(_) => return Err("a malformed chunk size".into()),
+        };
+        if size == 0 {
+            return Ok(body.into());
+        }
+        let size = usize::try_from(size).map_err(|_| "a chunk too large")?;
+        let data = raw
+            .get(consumed..consumed + size)
+            .ok_or("the connection closed mid-chunk")?;
+        body.extend_from_slice(data);
+        raw = raw.get(consumed + size + 2..).unwrap_or_default();
+    }
 }
 
 fn source_chain(error: &dyn std::error::Error) -> String {
