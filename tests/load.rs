@@ -12,7 +12,10 @@ mod signer;
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
@@ -27,13 +30,24 @@ use tokio::{
 use tower_webhooks::{
     VerifiedJson, WebhookSignatureLayer,
     idempotency::{IdempotencyLayer, MemoryStore, Store},
+    layer::MemoryBudget,
     stripe::Stripe,
+    test_util::{Provider, Signer},
+    twilio::Twilio,
+    xemelgo::Xemelgo,
 };
 
 const SECRET: &str = "whsec_load_test_secret";
+const XEMELGO_SECRET: &str = "a-load-test-xemelgo-secret-of-some-length";
+const TWILIO_TOKEN: &str = "load-test-twilio-auth-token";
 const CLIENTS: usize = 32;
 const BODY_LIMIT: usize = 16 * 1024;
 const BODY_TIMEOUT: Duration = Duration::from_millis(300);
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(1);
+/// The memory budget of the attacked server's layers, and what the test allows on top of it
+/// for itself (its clients, their connections, the runtime, the allocator).
+const BUDGET: usize = 32 * 1024 * 1024;
+const ALLOWANCE_MIB: u64 = 192;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
@@ -123,7 +137,10 @@ fn plan(total: usize) -> Vec<Delivery> {
     deliveries
 }
 
-async fn server(store: impl Store) -> (String, Handled) {
+/// The server: Stripe deliveries (with the idempotency stage) at `/webhooks/stripe`, and, for
+/// the attacks, Xemelgo at `/webhooks/xemelgo` and Twilio (deduplicated too) at
+/// `/webhooks/twilio`, every layer sharing one memory budget of [`BUDGET`].
+async fn server(store: impl Store + Clone) -> (String, Handled, Arc<AtomicUsize>) {
     let handled = Handled::default();
     let record = {
         let handled = handled.clone();
@@ -139,19 +156,78 @@ async fn server(store: impl Store) -> (String, Handled) {
             }
         }
     };
+    let budget = MemoryBudget::new(BUDGET);
+    let twilio_runs = Arc::new(AtomicUsize::new(0));
+    let count_twilio = {
+        let runs = Arc::clone(&twilio_runs);
+        move || {
+            runs.fetch_add(1, Ordering::SeqCst);
+            async { StatusCode::OK }
+        }
+    };
     let app = Router::new()
         .route("/webhooks/stripe", post(record))
         // A short lease: a claim orphaned by a Redis kill (its reply lost) frees up in seconds.
-        .route_layer(IdempotencyLayer::new(store).lease(Duration::from_secs(2)))
+        .route_layer(IdempotencyLayer::new(store.clone()).lease(Duration::from_secs(2)))
         .route_layer(
             WebhookSignatureLayer::new(Stripe::new(SECRET))
                 .body_limit(BODY_LIMIT)
-                .body_timeout(BODY_TIMEOUT),
+                .body_timeout(BODY_TIMEOUT)
+                .memory_budget(budget.clone()),
+        )
+        .merge(
+            Router::new()
+                .route("/webhooks/xemelgo", post(|| async { StatusCode::OK }))
+                .route_layer(
+                    WebhookSignatureLayer::new(Xemelgo::new(XEMELGO_SECRET).unwrap())
+                        .memory_budget(budget.clone()),
+                ),
+        )
+        .merge(
+            Router::new()
+                .route("/webhooks/twilio", post(count_twilio))
+                .route_layer(IdempotencyLayer::new(store))
+                .route_layer(
+                    WebhookSignatureLayer::new(Twilio::new(TWILIO_TOKEN)).memory_budget(budget),
+                ),
         );
+    (serve(app).await, handled, twilio_runs)
+}
+
+/// Serves `app` on a free loopback port as the example servers do: a header read timeout (1 s
+/// here, to keep the test short), a 64 KiB head buffer, 32 HTTP/2 streams per connection.
+async fn serve(app: Router) -> String {
+    use hyper_util::{
+        rt::{TokioIo, TokioTimer},
+        server::conn::auto,
+        service::TowerToHyperService,
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("127.0.0.1:{}", addr.port()), handled)
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(64 * 1024);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(32);
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let (builder, service) = (builder.clone(), TowerToHyperService::new(app.clone()));
+            tokio::spawn(async move {
+                let _ = builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    format!("127.0.0.1:{}", addr.port())
 }
 
 /// Sends a delivery byte by byte, slower than the body deadline; returns the status.
@@ -277,7 +353,7 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn check(name: &str, plan: &[Delivery], figures: &mut Figures, handled: &Handled) {
+fn check(name: &str, plan: &[Delivery], figures: &mut Figures, handled: &Handled) -> Duration {
     let count = |kind: Kind, status: u16| {
         figures
             .by_outcome
@@ -351,6 +427,204 @@ fn check(name: &str, plan: &[Delivery], figures: &mut Figures, handled: &Handled
         .map(|(_, n)| n)
         .sum();
     assert_eq!(server_errors, 0, "{name}: no 5xx left after retries");
+    p(0.99)
+}
+
+/// What the attackers saw.
+#[derive(Debug, Default)]
+struct Attack {
+    forged: usize,
+    forged_accepted: usize,
+    reencodings: usize,
+    reencodings_acknowledged: usize,
+    slow_heads: usize,
+    slow_heads_closed: usize,
+    h2_streams: usize,
+    h2_refused: usize,
+}
+
+/// Attackers beside the legitimate traffic, each bounded in count: forged Xemelgo bodies of
+/// nested arrays (the `JSON.stringify` fallback's worst case, under and over its size limit),
+/// forged Twilio forms of the most parameters it takes and more, re-encodings of one captured
+/// Twilio request, request heads trickled in a byte at a time, and one h2c connection opening
+/// hundreds of streams of forged Stripe deliveries.
+async fn attack(addr: String) -> Attack {
+    let http1: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let h2c: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new())
+        .http2_only(true)
+        .build_http();
+    let post = |client: &Client<_, Full<Bytes>>,
+                path: &str,
+                headers: Vec<(String, String)>,
+                body: Vec<u8>| {
+        let mut request = http::Request::post(format!("http://{addr}{path}"));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let request = request.body(Full::new(Bytes::from(body))).unwrap();
+        let client = client.clone();
+        async move {
+            match client.request(request).await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let _ = response.into_body().collect().await;
+                    status
+                }
+                Err(_) => 0,
+            }
+        }
+    };
+    let mut figures = Attack::default();
+
+    // Forged Xemelgo and Twilio bodies, 8 at a time.
+    let nested = |size: usize| {
+        let unit = format!("{}{},", "[ ".repeat(126), "]".repeat(126));
+        let mut body = String::from("[");
+        while body.len() + unit.len() < size {
+            body.push_str(&unit);
+        }
+        body.pop();
+        body.push(']');
+        body.into_bytes()
+    };
+    let form = |params: usize| vec!["a=1"; params].join("&").into_bytes();
+    let mut forged = Vec::new();
+    for n in 0..300 {
+        forged.push(match n % 4 {
+            0 => (
+                "/webhooks/xemelgo",
+                ("xemelgo-signature", format!("sha256={}", "0".repeat(64))),
+                nested(60 * 1024),
+            ),
+            1 => (
+                "/webhooks/xemelgo",
+                ("xemelgo-signature", format!("sha256={}", "0".repeat(64))),
+                nested(512 * 1024),
+            ),
+            2 => (
+                "/webhooks/twilio",
+                ("x-twilio-signature", "A".repeat(27) + "="),
+                form(127),
+            ),
+            _ => (
+                "/webhooks/twilio",
+                ("x-twilio-signature", "A".repeat(27) + "="),
+                form(5_000),
+            ),
+        });
+    }
+    for batch in forged.chunks(8) {
+        let sends = batch.iter().map(|(path, (name, value), body)| {
+            let headers = vec![
+                (name.to_string(), value.clone()),
+                (
+                    "content-type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
+            ];
+            post(&http1, path, headers, body.clone())
+        });
+        for status in futures_join(sends).await {
+            figures.forged += 1;
+            figures.forged_accepted += usize::from((200..300).contains(&status));
+        }
+    }
+
+    // One captured Twilio request, re-encoded: the same delivery every time.
+    let signer =
+        Signer::new(Provider::Twilio, TWILIO_TOKEN).url(&format!("http://{addr}/webhooks/twilio"));
+    let body = "Body=hello+world&From=%2B15005550006&To=%2B15005550001";
+    let signature = signer.headers(body.as_bytes())["x-twilio-signature"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for reencoded in [
+        body,
+        "To=%2B15005550001&From=%2B15005550006&Body=hello+world",
+        "Body=hell%6F+world&From=%2B15005550006&To=%2B15005550001",
+        "Body=hello+world&From=%2b15005550006&To=%2B15005550001",
+        "Body=hello+world&From=%2B15005550006&To=%2B15005550001&To=%2B15005550001",
+    ]
+    .iter()
+    .cycle()
+    .take(50)
+    {
+        let headers = vec![
+            ("x-twilio-signature".into(), signature.clone()),
+            (
+                "content-type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ),
+        ];
+        let status = post(
+            &http1,
+            "/webhooks/twilio",
+            headers,
+            reencoded.as_bytes().to_vec(),
+        )
+        .await;
+        figures.reencodings += 1;
+        figures.reencodings_acknowledged += usize::from(status == 200);
+    }
+
+    // Heads trickled in a byte every 100 ms: the header read timeout closes them.
+    let slow: Vec<_> = (0..40)
+        .map(|_| {
+            let addr = addr.clone();
+            tokio::spawn(async move {
+                let mut stream = TcpStream::connect(&addr).await.unwrap();
+                let _ = stream
+                    .write_all(b"POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\n")
+                    .await;
+                let started = Instant::now();
+                while started.elapsed() < HEADER_READ_TIMEOUT * 4 {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    if stream.write_all(b"X").await.is_err() {
+                        return true;
+                    }
+                    let mut buf = [0u8; 64];
+                    if let Ok(Ok(0) | Err(_)) =
+                        tokio::time::timeout(Duration::from_millis(5), stream.read(&mut buf)).await
+                    {
+                        return true;
+                    }
+                }
+                false
+            })
+        })
+        .collect();
+
+    // Hundreds of streams on one h2c connection, all forged.
+    let streams = (0..400).map(|n| {
+        let (_, signature) = signed(&format!("evt_h2_{n}"), "whsec_not_the_secret", 64);
+        post(
+            &h2c,
+            "/webhooks/stripe",
+            vec![("stripe-signature".into(), signature)],
+            vec![b'{'; 1024],
+        )
+    });
+    for status in futures_join(streams).await {
+        figures.h2_streams += 1;
+        figures.h2_refused += usize::from(status == 401);
+    }
+    for task in slow {
+        figures.slow_heads += 1;
+        figures.slow_heads_closed += usize::from(task.await.unwrap());
+    }
+    figures
+}
+
+/// Runs every future at once and collects their outputs, in order.
+async fn futures_join<F: std::future::Future<Output = u16> + Send + 'static>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<u16> {
+    let tasks: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        out.push(task.await.unwrap());
+    }
+    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,15 +636,61 @@ async fn load_and_faults() {
     let rss_before = peak_rss_kib();
 
     let plan_memory = plan(total);
-    let (addr, handled) = server(MemoryStore::default()).await;
+    let (addr, handled, _) = server(Arc::new(MemoryStore::default())).await;
     let mut figures = run(&addr, plan_memory.clone(), || {}).await;
-    check("in memory", &plan_memory, &mut figures, &handled);
+    let calm_p99 = check("in memory", &plan_memory, &mut figures, &handled);
     assert!(
         figures.conflicts_409 > 0,
         "some duplicates arrived while their original was running"
     );
     let growth_mib = peak_rss_kib().saturating_sub(rss_before) / 1024;
     assert!(growth_mib < 256, "peak memory grew {growth_mib} MiB");
+
+    // The same legitimate traffic with the attackers beside it.
+    let plan_attacked = plan(total);
+    let (addr, handled, twilio_runs) = server(Arc::new(MemoryStore::default())).await;
+    let attackers = tokio::spawn(attack(addr.clone()));
+    let mut figures = run(&addr, plan_attacked.clone(), || {}).await;
+    let attack = attackers.await.unwrap();
+    let attacked_p99 = check(
+        "in memory, under attack",
+        &plan_attacked,
+        &mut figures,
+        &handled,
+    );
+    let growth_mib = peak_rss_kib().saturating_sub(rss_before) / 1024;
+    println!(
+        "   attack: {} forged Xemelgo/Twilio bodies, {} accepted; {} Twilio re-encodings, {} acknowledged, handled {} time(s); {}/{} slow heads closed; {}/{} h2c streams refused 401\n   legitimate p99 {attacked_p99:?} under attack, {calm_p99:?} without; peak RSS growth {growth_mib} MiB (budget {} MiB + allowance {ALLOWANCE_MIB} MiB)",
+        attack.forged,
+        attack.forged_accepted,
+        attack.reencodings,
+        attack.reencodings_acknowledged,
+        twilio_runs.load(Ordering::SeqCst),
+        attack.slow_heads_closed,
+        attack.slow_heads,
+        attack.h2_refused,
+        attack.h2_streams,
+        BUDGET >> 20,
+    );
+    assert_eq!(attack.forged_accepted, 0, "no forged delivery accepted");
+    assert_eq!(attack.reencodings_acknowledged, attack.reencodings);
+    assert_eq!(
+        twilio_runs.load(Ordering::SeqCst),
+        1,
+        "one Twilio delivery, handled once"
+    );
+    assert_eq!(
+        attack.slow_heads_closed, attack.slow_heads,
+        "every slow head closed"
+    );
+    assert_eq!(
+        attack.h2_refused, attack.h2_streams,
+        "every forged h2c stream refused"
+    );
+    assert!(
+        growth_mib < (BUDGET >> 20) as u64 + ALLOWANCE_MIB,
+        "peak memory grew {growth_mib} MiB"
+    );
 
     #[cfg(feature = "redis")]
     {
@@ -380,7 +700,7 @@ async fn load_and_faults() {
             .await
             .unwrap();
         let plan_redis = plan(total);
-        let (addr, handled) = server(store).await;
+        let (addr, handled, _) = server(store).await;
         let killer = Arc::clone(&server_process);
         let mut figures = run(&addr, plan_redis.clone(), move || {
             // Kill Redis mid-way and bring it back 300 ms later, while deliveries keep coming.
