@@ -8,7 +8,8 @@
 //! | HTTP/1 header read timeout | [`HEADER_READ_TIMEOUT`] (10 s) | a slow request head, and how long a kept-alive connection may sit idle (hyper starts it whenever it waits for a head) |
 //! | HTTP/1 buffer | [`MAX_BUF_SIZE`] (64 KiB) | the request head's size |
 //! | HTTP/2 concurrent streams | [`MAX_CONCURRENT_STREAMS`] (32) | deliveries in flight on one connection |
-//! | HTTP/2 keep-alive | a ping every [`KEEP_ALIVE_INTERVAL`] (20 s), closed without an answer in 10 s | dead and idle connections |
+//! | HTTP/2 keep-alive | a ping every [`KEEP_ALIVE_INTERVAL`] (20 s), closed without an answer in 10 s | dead connections |
+//! | connection age | [`MAX_CONNECTION_AGE`] (60 s; `MAX_CONNECTION_AGE_SECS` sets it), then a graceful shutdown | a connection held open, idle or busy, for ever (HTTP/2 has no idle timeout of its own) |
 #![allow(dead_code, unreachable_pub)]
 
 use std::{process::ExitCode, time::Duration};
@@ -24,6 +25,7 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_BUF_SIZE: usize = 64 * 1024;
 pub const MAX_CONCURRENT_STREAMS: u32 = 32;
 pub const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(20);
+pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(60);
 
 /// The port from `PORT`, else `default`.
 pub fn port(default: u16) -> Result<u16, ExitCode> {
@@ -65,6 +67,10 @@ pub async fn serve(app: Router, path: &str) -> ExitCode {
         .max_concurrent_streams(MAX_CONCURRENT_STREAMS)
         .keep_alive_interval(KEEP_ALIVE_INTERVAL)
         .keep_alive_timeout(Duration::from_secs(10));
+    let max_age = std::env::var("MAX_CONNECTION_AGE_SECS")
+        .ok()
+        .and_then(|secs| secs.parse().ok())
+        .map_or(MAX_CONNECTION_AGE, Duration::from_secs);
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -78,10 +84,17 @@ pub async fn serve(app: Router, path: &str) -> ExitCode {
         let builder = builder.clone();
         let service = TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
-            if let Err(error) = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .await
-            {
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            let served = tokio::select! {
+                served = connection.as_mut() => served,
+                () = tokio::time::sleep(max_age) => {
+                    // Finish what is in flight, take nothing new, then close.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = served {
                 tracing::debug!(%error, "connection closed");
             }
         });

@@ -315,3 +315,23 @@ async fn clients_that_write_their_whole_body_first_still_see_the_early_answer() 
         .expect("an answer, not a reset");
     assert_eq!(response.status(), http::StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// The example servers end every connection at its maximum age (60 s by default), so an idle
+/// HTTP/2 or kept-alive HTTP/1 connection cannot be held for ever.
+#[tokio::test]
+async fn the_example_servers_close_a_connection_at_its_maximum_age() {
+    use tokio::io::AsyncReadExt as _;
+    let (_server, url) = start(
+        "xero",
+        &[("XERO_WEBHOOK_KEY", "k"), ("MAX_CONNECTION_AGE_SECS", "1")],
+    )
+    .await;
+    let authority = url.trim_start_matches("http://").split('/').next().unwrap();
+    let mut idle = tokio::net::TcpStream::connect(authority).await.unwrap();
+    let mut buf = [0u8; 16];
+    let closed = tokio::time::timeout(Duration::from_secs(10), idle.read(&mut buf)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0) | Err(_))),
+        "an idle connection is closed at its age: {closed:?}"
+    );
+}
