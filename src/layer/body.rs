@@ -75,7 +75,8 @@ pin_project! {
 pub(crate) struct Drain {
     body: Pin<Box<dyn Discard + Send>>,
     left: usize,
-    deadline: Pin<Box<tokio::time::Sleep>>,
+    // Armed on the first poll, inside the runtime (the request may be refused outside one).
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 /// How much of a refused request's body is read and thrown away after the answer, at most.
@@ -92,16 +93,19 @@ impl Drain {
         Self {
             body: Box::pin(body),
             left: LINGER_BYTES,
-            deadline: Box::pin(tokio::time::sleep(LINGER_TIME)),
+            deadline: None,
         }
     }
 
     /// Reads and throws away until the body ends, the bytes run out or the time is up.
     fn poll_drain(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let deadline = self
+            .deadline
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(LINGER_TIME)));
+        if deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(());
+        }
         loop {
-            if self.deadline.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(());
-            }
             match self.body.as_mut().poll_discard(cx) {
                 Poll::Ready(Some(n)) if n < self.left => self.left -= n,
                 Poll::Ready(_) => return Poll::Ready(()),
