@@ -4,7 +4,10 @@
 
 use std::convert::Infallible;
 
-use crate::signer::{NOW, Preset, sign};
+use crate::{
+    capture::Captured,
+    signer::{NOW, Preset, sign},
+};
 use bytes::Bytes;
 use http::{Request, StatusCode, request::Parts};
 use http_body_util::{BodyExt as _, Full};
@@ -14,35 +17,6 @@ use tower_webhooks::{
     hmac_scheme::{Encoding, HmacScheme, KeyEncoding, SignatureFormat},
     layer::RequestBody,
 };
-
-/// What the subscriber wrote since the last `take`, and everything it ever wrote.
-#[derive(Clone, Default)]
-struct Captured(
-    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-    std::sync::Arc<std::sync::Mutex<String>>,
-);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn take(&self) -> String {
-        let text = String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap();
-        self.1.lock().unwrap().push_str(&text);
-        text
-    }
-
-    fn everything(&self) -> String {
-        self.1.lock().unwrap().clone()
-    }
-}
 
 /// Sends one delivery through the layer; asserts an empty 401 and returns the log it left.
 async fn rejected(
@@ -100,12 +74,7 @@ fn stdwh_as_text(secret: &str) -> HmacScheme {
 #[tokio::test(flavor = "current_thread")]
 async fn rejections_are_logged_with_a_code_and_a_hint_and_without_secrets() {
     let log = Captured::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = log.install(tracing::Level::INFO);
 
     const SLACK: &str = "slack-signing-secret-5ca1ab1e";
     let slack = || crate::signer::scheme(Preset::Slack, Keys::from(SLACK));

@@ -3,6 +3,7 @@
 //! process-wide, so a thread-scoped subscriber can miss events while tests that install none
 //! run beside it.
 
+mod capture;
 #[path = "../common/mod.rs"]
 mod common;
 #[path = "../signer/mod.rs"]

@@ -1,22 +1,11 @@
 //! The missing-layer log line. In the `logs` binary (see `main.rs`).
 
-use crate::common::{send, signed_request};
+use crate::{
+    capture::Captured,
+    common::{send, signed_request},
+};
 use axum::{Router, http::StatusCode, routing::post};
 use tower_webhooks::{VerifiedEvents, xero};
-
-/// Collects everything a `tracing` subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn the_missing_layer_is_named_in_an_error_log_line() {
@@ -24,12 +13,7 @@ async fn the_missing_layer_is_named_in_an_error_log_line() {
         StatusCode::OK
     }
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install(tracing::Level::INFO);
     let unprotected = Router::new().route("/", post(handler));
     let reply = send(
         unprotected,
@@ -37,7 +21,7 @@ async fn the_missing_layer_is_named_in_an_error_log_line() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.take();
     assert!(log.contains("ERROR"), "{log}");
     assert!(log.contains("WebhookSignatureLayer"), "{log}");
 }

@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 
 use crate::{
+    capture::Captured,
     common::Down,
     signer::{ALL, NOW, Preset, sign},
 };
@@ -16,19 +17,6 @@ use tower::{Layer as _, ServiceExt as _};
 use tower_webhooks::{
     Keys, WebhookSignatureLayer, idempotency::IdempotencyLayer, layer::RequestBody,
 };
-
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Every 6-byte run of the secret; the log must contain none.
 fn leaks(log: &str, secret: &str) -> Option<String> {
@@ -42,13 +30,7 @@ fn leaks(log: &str, secret: &str) -> Option<String> {
 #[tokio::test(flavor = "current_thread")]
 async fn no_secret_reaches_the_log() {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = captured.install(tracing::Level::TRACE);
 
     let mut secrets = Vec::new();
     for (n, preset) in ALL.into_iter().enumerate() {
@@ -107,7 +89,7 @@ async fn no_secret_reaches_the_log() {
             let _ = service.clone().oneshot(request).await.unwrap();
         }
     }
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.take();
     assert!(
         log.matches("webhook delivery rejected").count() > 14 * 4,
         "{log}"
