@@ -83,6 +83,7 @@ async fn main() -> ExitCode {
         .http2_keepalive_interval(Some(Duration::from_secs(20)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))
         .max_connection_age(Duration::from_secs(60))
+        .max_connection_age_grace(Duration::from_secs(10))
         .add_routes(routes)
         .serve_with_incoming(TcpIncoming::from(listener))
         .await;

@@ -136,8 +136,10 @@ impl VerificationInfo {
         self.delivery_id.as_deref()
     }
 
-    /// The provider's delivery id from a header the signature covers (Standard Webhooks'
-    /// `webhook-id`): what [`idempotency`](crate::idempotency) keys on. Stripe and Paddle carry
+    /// A key for this delivery that the signature covers, which
+    /// [`idempotency`](crate::idempotency) keys on: the signed delivery id of Standard Webhooks
+    /// and Svix (`webhook-id`), or for Twilio a digest of the signed message (`signed:…`, so
+    /// that every re-encoding of one request is the same delivery). Stripe and Paddle carry
     /// theirs in the signed body, which the idempotency stage reads itself; elsewhere it keys on
     /// the hash of the verified bytes.
     #[must_use]

@@ -89,9 +89,12 @@ pub async fn serve(app: Router, path: &str) -> ExitCode {
             let served = tokio::select! {
                 served = connection.as_mut() => served,
                 () = tokio::time::sleep(max_age) => {
-                    // Finish what is in flight, take nothing new, then close.
+                    // Finish what is in flight, take nothing new, then close; a client that
+                    // stops reading gets 10 s for that.
                     connection.as_mut().graceful_shutdown();
-                    connection.await
+                    tokio::time::timeout(Duration::from_secs(10), connection)
+                        .await
+                        .unwrap_or(Ok(()))
                 }
             };
             if let Err(error) = served {

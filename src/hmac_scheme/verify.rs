@@ -247,8 +247,9 @@ impl SignatureScheme for HmacScheme {
 
     /// The signature header is present once, parses, and holds a tag that decodes to the
     /// MAC's length; the timestamp is present and plain digits; the id header the signed
-    /// content needs is present. What `verify` would refuse from the head alone, it refuses
-    /// here, before a byte of the body is read.
+    /// content needs is present. What `verify` would refuse from the form of the head, it
+    /// refuses here, before a byte of the body is read. (The replay window is checked after
+    /// the MAC, in `verify`.)
     fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
         let (header_name, tagged) = self.read_signatures(head, &mut Few::new())?;
         self.read_timestamp(head, header_name, tagged)?;

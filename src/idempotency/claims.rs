@@ -1,6 +1,7 @@
 //! The claims one attempt holds, and what becomes of them: renewed while the handler runs,
-//! then committed, released or given back untouched, and released if the attempt is dropped
-//! half-way.
+//! then committed, released or given back untouched. Settling runs on the runtime, and a drop
+//! before it gives the claims back as the phase calls for, so no claim is left half-settled when
+//! the request is dropped (its client went away).
 
 use std::{sync::Arc, time::Duration};
 
@@ -13,13 +14,25 @@ struct Held {
     was_retry: bool,
 }
 
-/// The claims of one attempt. Dropped before they are settled (the client went away while
-/// the handler ran, and the server dropped the request), they are released, so the provider's
+/// How an attempt ended, for [`Claims::settle`].
+pub(super) enum Outcome {
+    /// The handler succeeded: commit.
+    Handled,
+    /// The handler failed or panicked: release, so the provider's retry is handled.
+    Failed,
+    /// The handler never ran: give the claims back as they were.
+    NotRun,
+}
+
+/// The claims of one attempt. Dropped before they are settled, they are given back (abandoned
+/// while the attempt was still claiming, released once its handler ran), so the provider's
 /// retry is handled at once instead of after the lease.
 pub(super) struct Claims<St: Store> {
     store: Arc<St>,
     held: Vec<Held>,
     settings: Settings,
+    /// Whether the handler has been called.
+    running: bool,
 }
 
 impl<St: Store> Claims<St> {
@@ -28,6 +41,7 @@ impl<St: Store> Claims<St> {
             store,
             held: Vec::new(),
             settings,
+            running: false,
         }
     }
 
@@ -41,6 +55,11 @@ impl<St: Store> Claims<St> {
 
     pub(super) fn is_empty(&self) -> bool {
         self.held.is_empty()
+    }
+
+    /// The handler is about to run: from now on a drop releases the claims.
+    pub(super) fn start_running(&mut self) {
+        self.running = true;
     }
 
     /// Extends every claim by a lease from now; a claim that is no longer this attempt's (its
@@ -64,55 +83,46 @@ impl<St: Store> Claims<St> {
         }
     }
 
-    /// Commits every claim: the handler succeeded. Each commit is retried while the store is
-    /// briefly away (a Redis restart), since the record that the handler ran must land or a
-    /// later duplicate runs it again.
-    pub(super) async fn commit(mut self) {
+    /// Settles every claim as `outcome` says, in a task of its own that runs to its end even if
+    /// the request is dropped meanwhile, and waits for it.
+    pub(super) async fn settle(mut self, outcome: Outcome) {
         let held = std::mem::take(&mut self.held);
-        for held in &held {
-            self.commit_one(held).await;
+        if held.is_empty() {
+            return;
         }
-    }
-
-    async fn commit_one(&self, held: &Held) {
-        let deadline = tokio::time::Instant::now() + self.settings.commit_patience;
-        let mut pause = Duration::from_millis(20);
-        loop {
-            match self
-                .store
-                .commit(&held.key, held.token, self.settings.ttl)
-                .await
-            {
-                Ok(()) => return,
-                Err(error) if tokio::time::Instant::now() + pause >= deadline => {
-                    // The provider gets its 2xx and will not retry; only a later duplicate,
-                    // after the lease lapses, could run again.
-                    tracing::error!(%error, "handled, but the claim could not be committed");
-                    return;
+        let (store, settings) = (Arc::clone(&self.store), self.settings);
+        let settling = tokio::spawn(async move {
+            match outcome {
+                Outcome::Handled => {
+                    for held in &held {
+                        commit(&*store, held, settings).await;
+                    }
                 }
-                Err(_) => {
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_millis(500));
-                }
+                Outcome::Failed => release(&*store, &held, settings.ttl).await,
+                Outcome::NotRun => abandon(&*store, &held, settings.ttl).await,
             }
-        }
+        });
+        let _ = settling.await;
     }
+}
 
-    /// Releases every claim: the handler failed, and the provider's retry is handled.
-    pub(super) async fn release(mut self) {
-        let held = std::mem::take(&mut self.held);
-        release(&*self.store, &held, self.settings.ttl).await;
-    }
-
-    /// Puts back claims whose handler never ran, as they were before this attempt.
-    pub(super) async fn abandon(mut self) {
-        for held in std::mem::take(&mut self.held) {
-            if let Err(error) = self
-                .store
-                .abandon(&held.key, held.token, held.was_retry, self.settings.ttl)
-                .await
-            {
-                tracing::warn!(%error, "a claim could not be given up; it lapses with its lease");
+/// Commits a handled delivery, retrying while the store is briefly away (a Redis restart): the
+/// handler has run, so the record that it did must land or a later duplicate runs it again.
+async fn commit<St: Store>(store: &St, held: &Held, settings: Settings) {
+    let deadline = tokio::time::Instant::now() + settings.commit_patience;
+    let mut pause = Duration::from_millis(20);
+    loop {
+        match store.commit(&held.key, held.token, settings.ttl).await {
+            Ok(()) => return,
+            Err(error) if tokio::time::Instant::now() + pause >= deadline => {
+                // The provider gets its 2xx and will not retry; only a later duplicate, after
+                // the lease lapses, could run again.
+                tracing::error!(%error, "handled, but the claim could not be committed");
+                return;
+            }
+            Err(_) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(500));
             }
         }
     }
@@ -127,18 +137,34 @@ async fn release<St: Store>(store: &St, held: &[Held], ttl: Duration) {
     }
 }
 
+/// Puts back claims whose handler never ran, as they were before this attempt.
+async fn abandon<St: Store>(store: &St, held: &[Held], ttl: Duration) {
+    for held in held {
+        if let Err(error) = store
+            .abandon(&held.key, held.token, held.was_retry, ttl)
+            .await
+        {
+            tracing::warn!(%error, "a claim could not be given up; it lapses with its lease");
+        }
+    }
+}
+
 impl<St: Store> Drop for Claims<St> {
     fn drop(&mut self) {
         if self.held.is_empty() {
             return;
         }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return; // no runtime to release on: the claims lapse with their lease
+            return; // no runtime to settle on: the claims lapse with their lease
         };
         let store = Arc::clone(&self.store);
         let held = std::mem::take(&mut self.held);
         let ttl = self.settings.ttl;
-        tracing::info!("a delivery was dropped while its handler ran: its claims are released");
-        runtime.spawn(async move { release(&*store, &held, ttl).await });
+        if self.running {
+            tracing::info!("a delivery was dropped while its handler ran: its claims are released");
+            runtime.spawn(async move { release(&*store, &held, ttl).await });
+        } else {
+            runtime.spawn(async move { abandon(&*store, &held, ttl).await });
+        }
     }
 }

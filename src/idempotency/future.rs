@@ -13,7 +13,9 @@ use http::{Request, Response, StatusCode};
 use tower_service::Service;
 
 use super::{
-    Claim, OnDuplicate, OnStoreError, Redelivery, Store, claims::Claims, key::keys_of,
+    Claim, OnDuplicate, OnStoreError, Redelivery, Store,
+    claims::{Claims, Outcome},
+    key::keys_of,
     layer::Settings,
 };
 use crate::{
@@ -76,13 +78,13 @@ where
                 seen.insert(key);
             }
             Ok(Claim::InProgress) => {
-                claims.abandon().await;
+                claims.settle(Outcome::NotRun).await;
                 tracing::info!(scheme, "duplicate delivery while the first is running: 409");
                 return Ok(empty(StatusCode::CONFLICT));
             }
             Err(error) => match settings.on_store_error {
                 OnStoreError::FailClosed => {
-                    claims.abandon().await;
+                    claims.settle(Outcome::NotRun).await;
                     tracing::error!(scheme, %error, "idempotency store unavailable: 503");
                     return Ok(empty(StatusCode::SERVICE_UNAVAILABLE));
                 }
@@ -109,19 +111,20 @@ where
     }
     request.extensions_mut().insert(redelivery);
 
+    claims.start_running();
     let call = CatchUnwind::new(inner.call(request));
     let outcome = renewing(call, &claims, settings.lease).await;
     match outcome {
         Ok(Ok(response)) if response.status().is_success() => {
-            claims.commit().await;
+            claims.settle(Outcome::Handled).await;
             Ok(response)
         }
         Ok(result) => {
-            claims.release().await;
+            claims.settle(Outcome::Failed).await;
             result
         }
         Err(panic) => {
-            claims.release().await;
+            claims.settle(Outcome::Failed).await;
             std::panic::resume_unwind(panic)
         }
     }

@@ -45,11 +45,14 @@
 //!
 //! | scheme | key |
 //! |---|---|
-//! | Standard Webhooks, Svix | the signed `webhook-id` (`svix-id`) header |
+//! | Standard Webhooks (`v1` and `v1a`), Svix | the signed `webhook-id` (`svix-id`) header |
 //! | Stripe, Paddle | the event `id` / `notification_id` in the signed body |
 //! | Twilio | the SHA-256 of the signed message: the URL and the sorted, decoded parameters (a JSON body: the URL, which pins its `bodySHA256`), so a re-encoded form is the same delivery |
 //! | Xero | each event of the batch (re-serialised), so a batch is deduplicated per event and an event it holds twice is handled once |
 //! | every other scheme | the SHA-256 of the verified bytes (Xemelgo: of the `JSON.stringify` form when only that was signed) |
+//!
+//! A [`MemoryStore`] makes room only from expired and released keys: when it is full of
+//! running and handled claims, a new delivery gets `503` until keys expire.
 //!
 //! Events of a batch already handled are left out of [`VerifiedEvents`](crate::VerifiedEvents),
 //! and a batch of nothing but handled events gets `200` without the handler. Unsigned headers

@@ -17,8 +17,10 @@ pub const DEFAULT_MEMORY_BUDGET: usize = 64 * 1024 * 1024;
 /// clone of the layer (and by every layer given the same budget).
 ///
 /// A delivery reserves its declared `Content-Length` before its body is read, and grows its
-/// reservation as a body of unknown length arrives; it holds it until its response is
-/// written, since the handler holds the verified bytes until then. A delivery that does not
+/// reservation as a body of unknown length arrives; it holds it until the inner service has
+/// answered (its response head is returned), the time the verified bytes are certainly held.
+/// Bytes a handler keeps after answering (a spawned task, a body that echoes them) are not
+/// counted. A delivery that does not
 /// fit gets `503` with `Connection: close` ([`RejectionKind::Overloaded`]), and the provider
 /// retries it later: many slow or large forged bodies cannot exhaust the host's memory.
 ///

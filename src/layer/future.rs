@@ -48,8 +48,8 @@ pin_project! {
         body_timeout: Option<Duration>,
         scheme: Arc<V>,
         policy: ResponsePolicy,
-        // This delivery's share of the layer's memory budget, held until the response is
-        // written (the handler holds the verified bytes until then).
+        // This delivery's share of the layer's memory budget, held until the inner service
+        // has answered (it holds the verified bytes until then).
         reservation: Option<Reservation>,
         // A gRPC client reads `grpc-status`, not the HTTP status: rejections say it there.
         grpc: bool,

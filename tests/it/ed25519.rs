@@ -238,3 +238,42 @@ mod properties {
         }
     }
 }
+
+/// `v1a` signs the `webhook-id` as `v1` does, so it is the delivery's idempotency key too.
+#[tokio::test]
+async fn the_v1a_webhook_id_is_the_idempotency_key() {
+    use tower::ServiceExt as _;
+    use tower_webhooks::{
+        VerificationInfo, WebhookSignatureLayer,
+        test_util::{Provider, Signer},
+    };
+    let signer = Signer::new(
+        Provider::StandardWebhooksV1a,
+        "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    )
+    .id("msg_v1a_key");
+    let app = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::post(|info: VerificationInfo| async move {
+                info.idempotency_key().unwrap_or_default().to_owned()
+            }),
+        )
+        .route_layer(WebhookSignatureLayer::new(signer.scheme().unwrap()));
+    let request = signer
+        .request(r#"{"type":"a"}"#)
+        .map(axum::body::Body::from);
+    let (head, body) = request.into_parts();
+    let mut head = head;
+    head.uri = "/".parse().unwrap();
+    let response = app
+        .oneshot(http::Request::from_parts(head, body))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), http::StatusCode::OK);
+    let key = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert_eq!(key, "msg_v1a_key");
+}

@@ -21,7 +21,8 @@ use tower::ServiceExt as _;
 use tower_webhooks::{
     Keys, VerifiedEvents, WebhookSignatureLayer,
     idempotency::{
-        Claim, IdempotencyLayer, MemoryStore, OnDuplicate, OnStoreError, Redelivery, Store,
+        Claim, ClaimToken, IdempotencyLayer, MemoryStore, OnDuplicate, OnStoreError, Redelivery,
+        Store, StoreFuture,
     },
     test_util::Signer,
 };
@@ -564,4 +565,68 @@ async fn a_flood_on_one_route_never_evicts_another_routes_handled_deliveries() {
     let again = sign(Preset::Stripe, body, NOW + 1, "");
     assert_eq!(deliver(&stripe, &again).await.0, StatusCode::OK);
     assert_eq!(stripe_calls.count.load(Ordering::SeqCst), 1, "handled once");
+}
+
+/// A store whose commits take a while, as a Redis round trip (and its retries) can.
+struct SlowCommits(MemoryStore);
+
+impl Store for SlowCommits {
+    fn claim<'a>(&'a self, key: &'a str, lease: Duration) -> StoreFuture<'a, Claim> {
+        self.0.claim(key, lease)
+    }
+    fn renew<'a>(
+        &'a self,
+        key: &'a str,
+        token: ClaimToken,
+        lease: Duration,
+    ) -> StoreFuture<'a, bool> {
+        self.0.renew(key, token, lease)
+    }
+    fn commit<'a>(&'a self, key: &'a str, token: ClaimToken, ttl: Duration) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            self.0.commit(key, token, ttl).await
+        })
+    }
+    fn release<'a>(
+        &'a self,
+        key: &'a str,
+        token: ClaimToken,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()> {
+        self.0.release(key, token, ttl)
+    }
+    fn abandon<'a>(
+        &'a self,
+        key: &'a str,
+        token: ClaimToken,
+        was_retry: bool,
+        ttl: Duration,
+    ) -> StoreFuture<'a, ()> {
+        self.0.abandon(key, token, was_retry, ttl)
+    }
+}
+
+/// A request dropped while its handled delivery is being committed (the client went away)
+/// must still record it as handled: the commit runs to its end on the runtime.
+#[tokio::test]
+async fn a_request_dropped_mid_commit_still_records_the_delivery_as_handled() {
+    let calls = Calls::default();
+    let app = app(
+        Preset::Stripe,
+        IdempotencyLayer::new(SlowCommits(MemoryStore::default())),
+        calls.clone(),
+    );
+    let body = r#"{"id":"evt_mid_commit","type":"x"}"#;
+    let delivery = sign(Preset::Stripe, body, NOW, "");
+    let dropped = tokio::time::timeout(Duration::from_millis(50), deliver(&app, &delivery)).await;
+    assert!(dropped.is_err(), "dropped while committing");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (status, _) = deliver(&app, &sign(Preset::Stripe, body, NOW + 1, "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        calls.count.load(Ordering::SeqCst),
+        1,
+        "handled once, and recorded"
+    );
 }

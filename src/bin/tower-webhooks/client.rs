@@ -262,12 +262,15 @@ fn dechunk(mut raw: &[u8]) -> Result<Bytes, String> {
         if size == 0 {
             return Ok(body.into());
         }
-        let size = usize::try_from(size).map_err(|_| "a chunk too large")?;
+        let end = usize::try_from(size)
+            .ok()
+            .and_then(|size| consumed.checked_add(size))
+            .ok_or("a chunk too large")?;
         let data = raw
-            .get(consumed..consumed + size)
+            .get(consumed..end)
             .ok_or("the connection closed mid-chunk")?;
         body.extend_from_slice(data);
-        raw = raw.get(consumed + size + 2..).unwrap_or_default();
+        raw = raw.get(end.saturating_add(2)..).unwrap_or_default();
     }
 }
 

@@ -165,7 +165,8 @@ impl SignatureScheme for StandardWebhooksV1a {
             .maybe_key_id(key_id)
             .signed_at(UNIX_EPOCH + Duration::from_secs(seconds.unsigned_abs()));
         if let Ok(id) = id.to_str() {
-            verification = verification.delivery_id(id);
+            // Signed (`{id}.{timestamp}.{body}`): the delivery's key, as for `v1`.
+            verification = verification.delivery_id(id).idempotency_key(id);
         }
         Ok(verification)
     }

@@ -40,7 +40,10 @@ pub const DEFAULT_STRINGIFY_LIMIT: usize = 64 * 1024;
 /// How many `JSON.stringify` fallbacks run at once, and in any one second, per scheme (shared
 /// by its clones): the fallback parses the body before any signature over it is known to be
 /// good, so a forger must not be able to run it at will. A delivery refused for want of a
-/// place is answered `401` like any mismatch, and the provider retries it.
+/// place is answered `401` like any mismatch, and the provider retries it. The trade-off:
+/// under a sustained flood of forgeries, a genuine delivery that needs the fallback (one whose
+/// bytes are not already in `JSON.stringify` form) may be refused on every retry; deliveries
+/// signed over their raw bytes, as Xemelgo's own sender's are, are not affected.
 pub const MAX_FALLBACKS: (usize, u32) = (2, 20);
 
 impl Xemelgo {
