@@ -76,6 +76,7 @@
 //! | `ed25519` | no | the Ed25519 schemes: Standard Webhooks `v1a` and Discord |
 //! | `redis` | no | `idempotency::RedisStore`, claims shared between instances |
 //! | `test-util` | no | `test_util::Signer`: correctly and wrongly signed requests for your handlers' tests |
+//! | `inbox` | no | `inbox::SqliteInbox`: verified deliveries stored durably in SQLite (bundled) before they are acknowledged; the start of the durable inbox |
 //! | `cli` | no | the `tower-webhooks` command: sign, send, Xero's "Intent to receive", a conformance check, verifying a captured request |
 //!
 //! Without default features the crate builds for tonic and plain hyper: the layer, every scheme,
@@ -86,6 +87,9 @@
 pub mod guide;
 pub mod hmac_scheme;
 pub mod idempotency;
+#[cfg(feature = "inbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inbox")))]
+pub mod inbox;
 pub mod json_stringify;
 pub mod layer;
 pub mod routing;

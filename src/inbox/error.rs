@@ -1,0 +1,83 @@
+//! [`InboxError`]: why the inbox could not open or store.
+
+use std::fmt;
+
+/// Why the inbox could not be opened or could not store a delivery. A delivery it could not
+/// store must not be acknowledged: answer `503`, and the provider retries.
+#[derive(Debug)]
+pub struct InboxError {
+    kind: InboxErrorKind,
+    detail: String,
+}
+
+/// The kind of an [`InboxError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InboxErrorKind {
+    /// The file is not an inbox (another program's database, or not a database at all). It is
+    /// left untouched.
+    NotAnInbox,
+    /// The file was written by a newer version of this crate, whose schema this one does not
+    /// know. It is left untouched.
+    NewerSchema,
+    /// The disk (or the database's `max_page_count`) is full: nothing was stored.
+    Full,
+    /// The file or its directory cannot be written: nothing was stored.
+    ReadOnly,
+    /// The writer has stopped (the inbox was dropped, or its thread failed).
+    Closed,
+    /// Any other database or file error.
+    Storage,
+}
+
+impl InboxError {
+    pub(super) fn new(kind: InboxErrorKind, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    /// The same error again, for each delivery of a group that failed together.
+    pub(super) fn duplicate(&self) -> Self {
+        Self::new(self.kind, self.detail.clone())
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub fn kind(&self) -> InboxErrorKind {
+        self.kind
+    }
+}
+
+impl From<rusqlite::Error> for InboxError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        let kind = match error.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => InboxErrorKind::Full,
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+                InboxErrorKind::ReadOnly
+            }
+            Some(ErrorCode::NotADatabase) => InboxErrorKind::NotAnInbox,
+            _ => InboxErrorKind::Storage,
+        };
+        // SQLite's messages name files and statements, never stored payloads.
+        Self::new(kind, error.to_string())
+    }
+}
+
+impl fmt::Display for InboxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            InboxErrorKind::NotAnInbox => "the file is not a webhook inbox",
+            InboxErrorKind::NewerSchema => "the inbox was written by a newer version",
+            InboxErrorKind::Full => "the inbox's disk is full",
+            InboxErrorKind::ReadOnly => "the inbox cannot be written",
+            InboxErrorKind::Closed => "the inbox's writer has stopped",
+            InboxErrorKind::Storage => "the inbox could not store",
+        };
+        write!(f, "{what}: {}", self.detail)
+    }
+}
+
+impl std::error::Error for InboxError {}

@@ -1,0 +1,61 @@
+//! The inbox's schema, versioned in SQLite's `user_version`, and how a file is recognised as an
+//! inbox (its `application_id`).
+
+use rusqlite::Connection;
+
+use super::{InboxError, InboxErrorKind};
+
+/// The schema version this crate writes and reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// `application_id` of an inbox file: "TWHK".
+pub(super) const APPLICATION_ID: i64 = 0x5457_484B;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY,
+    scheme      TEXT NOT NULL,
+    dedup_key   TEXT NOT NULL UNIQUE,
+    payload     BLOB NOT NULL,
+    received_ms INTEGER NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending',
+    attempts    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX events_pending ON events (state, id);
+";
+
+/// Creates the schema in a new file, or checks an existing one: refuses a file that is not an
+/// inbox or has a newer schema, and leaves it as it was.
+pub(super) fn prepare(connection: &mut Connection) -> Result<(), InboxError> {
+    let application_id: i64 =
+        connection.pragma_query_value(None, "application_id", |row| row.get(0))?;
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let has_tables: bool = connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')",
+        [],
+        |row| row.get(0),
+    )?;
+    match (application_id, version) {
+        (0, 0) if !has_tables => {
+            let transaction = connection.transaction()?;
+            transaction.execute_batch(SCHEMA_V1)?;
+            transaction.pragma_update(None, "application_id", APPLICATION_ID)?;
+            transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            transaction.commit()?;
+            Ok(())
+        }
+        (APPLICATION_ID, version) if version > SCHEMA_VERSION => Err(InboxError::new(
+            InboxErrorKind::NewerSchema,
+            format!("schema version {version}; this version knows up to {SCHEMA_VERSION}"),
+        )),
+        (APPLICATION_ID, SCHEMA_VERSION) => Ok(()),
+        (APPLICATION_ID, version) => Err(InboxError::new(
+            InboxErrorKind::Storage,
+            format!("schema version {version} has no migration"),
+        )),
+        _ => Err(InboxError::new(
+            InboxErrorKind::NotAnInbox,
+            "it holds another program's tables",
+        )),
+    }
+}
