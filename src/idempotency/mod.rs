@@ -62,6 +62,8 @@
 mod claims;
 mod future;
 mod key;
+#[cfg(feature = "inbox")]
+pub(crate) use key::keys_of;
 mod layer;
 mod memory;
 mod redelivery;

@@ -22,13 +22,18 @@
 //! # drop(inbox); std::fs::remove_dir_all(dir)?; Ok(()) }
 //! ```
 //!
-//! Still to come (issue 13): the accepting service behind `WebhookSignatureLayer`, the workers
-//! with retries, leases and ordering, inspection and replay, PostgreSQL.
+//! [`Accept`] is the route's service behind `WebhookSignatureLayer`: it stores each verified
+//! delivery, split into its events, and answers `200` only once they are on disk.
+//!
+//! Still to come (issue 13): the workers with retries, leases and ordering, inspection and
+//! replay, PostgreSQL.
 
+mod accept;
 mod error;
 mod schema;
 mod sqlite;
 
+pub use accept::{Accept, ResponseFuture};
 pub use error::{InboxError, InboxErrorKind};
 pub use schema::SCHEMA_VERSION;
-pub use sqlite::{NewEvent, SqliteInbox, Stored};
+pub use sqlite::{NewEvent, SqliteInbox, Stats, Stored};

@@ -60,6 +60,16 @@ pub struct Stored {
     pub new_events: usize,
 }
 
+/// What an inbox holds, from [`SqliteInbox::stats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Every event stored.
+    pub events: u64,
+    /// Events no worker has handled yet.
+    pub pending: u64,
+}
+
 struct Job {
     events: Vec<NewEvent>,
     reply: oneshot::Sender<Result<Stored, InboxError>>,
@@ -137,6 +147,22 @@ impl SqliteInbox {
             .send(Job { events, reply })
             .map_err(|_| closed())?;
         answer.await.map_err(|_| closed())?
+    }
+
+    /// What the inbox holds now, read beside the writer (WAL lets readers and the writer work
+    /// at once).
+    pub fn stats(&self) -> Result<Stats, InboxError> {
+        let connection =
+            Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let (events, pending): (i64, i64) = connection.query_row(
+            "SELECT count(*), count(*) FILTER (WHERE state = 'pending') FROM events",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        Ok(Stats {
+            events: u64::try_from(events).unwrap_or(0),
+            pending: u64::try_from(pending).unwrap_or(0),
+        })
     }
 
     /// How many transactions the writer has committed: fewer than the deliveries stored, when

@@ -23,6 +23,7 @@ mod fuzz_corpus;
 mod hostile_clients;
 mod hyper_incoming;
 mod idempotency;
+mod inbox;
 mod interop;
 mod layer;
 mod properties;
