@@ -251,15 +251,8 @@ impl SignatureScheme for HmacScheme {
     /// refuses here, before a byte of the body is read. (The replay window is checked after
     /// the MAC, in `verify`.)
     fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
-        let (header_name, tagged) = self.read_signatures(head, &mut Few::new())?;
-        self.read_timestamp(head, header_name, tagged)?;
-        if self.template.uses(&Part::Id) {
-            first_present(head, &self.id_headers)?;
-        }
-        if self.template.uses(&Part::Url) {
-            self.url.url_of(head)?;
-        }
-        Ok(())
+        // Exactly what `verify` reads from the head, so the two cannot disagree.
+        self.prepare(head, &mut Prepared::new())
     }
 
     fn start_stream(&self, head: &Parts) -> Option<SignedStream> {

@@ -47,14 +47,22 @@ async fn handler(State(calls): State<Calls>, redelivery: Redelivery) -> StatusCo
 }
 
 fn app(preset: Preset, layer: IdempotencyLayer<impl Store>, calls: Calls) -> Router {
+    routed(preset, post(handler).with_state(calls), layer)
+}
+
+/// `method` at `/webhooks/provider`, behind `layer` and `preset`'s signature layer.
+fn routed(
+    preset: Preset,
+    method: axum::routing::MethodRouter,
+    layer: IdempotencyLayer<impl Store>,
+) -> Router {
     Router::new()
-        .route("/webhooks/provider", post(handler))
+        .route("/webhooks/provider", method)
         .route_layer(layer)
         .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
             preset,
             Keys::from(secret(preset, 1)),
         )))
-        .with_state(calls)
 }
 
 /// A delivery as a user's own tests sign one: with the crate's test kit.
@@ -155,13 +163,11 @@ async fn a_concurrent_duplicate_never_runs_the_handler_twice() {
         }
     };
     let preset = Preset::Stripe;
-    let app = Router::new()
-        .route("/webhooks/provider", post(slow))
-        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
-        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
-            preset,
-            Keys::from(secret(preset, 1)),
-        )));
+    let app = routed(
+        preset,
+        post(slow),
+        IdempotencyLayer::new(MemoryStore::default()),
+    );
     let body = r#"{"id":"evt_concurrent"}"#;
     let delivery = sign(preset, body, NOW, "");
     let first = tokio::spawn({
@@ -219,13 +225,11 @@ async fn a_panicking_handler_releases_the_claim() {
         }
     };
     let preset = Preset::InvoiceAhoy;
-    let app = Router::new()
-        .route("/webhooks/provider", post(flaky))
-        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
-        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
-            preset,
-            Keys::from(secret(preset, 1)),
-        )));
+    let app = routed(
+        preset,
+        post(flaky),
+        IdempotencyLayer::new(MemoryStore::default()),
+    );
     let delivery = sign(preset, "{}", NOW, "");
     assert_eq!(
         deliver(&app, &delivery).await.0,
@@ -272,13 +276,7 @@ async fn duplicates_can_be_forwarded_marked() {
         }
     };
     let preset = Preset::Xemelgo;
-    let app = Router::new()
-        .route("/webhooks/provider", post(record))
-        .route_layer(layer)
-        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
-            preset,
-            Keys::from(secret(preset, 1)),
-        )));
+    let app = routed(preset, post(record), layer);
     let delivery = sign(preset, "{}", NOW, "");
     deliver(&app, &delivery).await;
     deliver(&app, &delivery).await;
@@ -302,13 +300,11 @@ async fn xero_batches_are_deduplicated_per_event() {
         }
     };
     let preset = Preset::Xero;
-    let app = Router::new()
-        .route("/webhooks/provider", post(record))
-        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
-        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
-            preset,
-            Keys::from(secret(preset, 1)),
-        )));
+    let app = routed(
+        preset,
+        post(record),
+        IdempotencyLayer::new(MemoryStore::default()),
+    );
     let event = |n: u32| {
         format!(
             r#"{{"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/{n}","resourceId":"00000000-0000-0000-0000-00000000000{n}","eventDateUtc":"2026-11-25T10:00:00.000","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"11111111-1111-1111-1111-111111111111","tenantType":"ORGANISATION"}}"#
@@ -350,13 +346,11 @@ async fn a_batch_refused_part_way_puts_its_claims_back_as_they_were() {
         }
     };
     let preset = Preset::Xero;
-    let app = Router::new()
-        .route("/webhooks/provider", post(record))
-        .route_layer(IdempotencyLayer::new(Arc::clone(&store)))
-        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
-            preset,
-            Keys::from(secret(preset, 1)),
-        )));
+    let app = routed(
+        preset,
+        post(record),
+        IdempotencyLayer::new(Arc::clone(&store)),
+    );
     let event = |n: u32| {
         format!(
             r#"{{"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/{n}","resourceId":"{n}","eventDateUtc":"2026-11-25T10:00:00.000","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"t","tenantType":"ORGANISATION"}}"#
@@ -434,13 +428,11 @@ async fn a_batch_holding_an_event_twice_is_handled_once_per_distinct_event() {
         }
     };
     let preset = Preset::Xero;
-    let app = Router::new()
-        .route("/webhooks/provider", post(record))
-        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
-        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
-            preset,
-            Keys::from(secret(preset, 1)),
-        )));
+    let app = routed(
+        preset,
+        post(record),
+        IdempotencyLayer::new(MemoryStore::default()),
+    );
     let event = |n: u32| {
         format!(
             r#"{{"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/{n}","resourceId":"{n}","eventDateUtc":"2026-11-25T10:00:00.000","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"t","tenantType":"ORGANISATION"}}"#
@@ -472,15 +464,11 @@ async fn a_handler_slower_than_its_lease_never_runs_beside_its_retry() {
         }
     };
     let preset = Preset::Stripe;
-    let app = Router::new()
-        .route("/webhooks/provider", post(slow))
-        .route_layer(
-            IdempotencyLayer::new(MemoryStore::default()).lease(Duration::from_millis(150)),
-        )
-        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
-            preset,
-            Keys::from(secret(preset, 1)),
-        )));
+    let app = routed(
+        preset,
+        post(slow),
+        IdempotencyLayer::new(MemoryStore::default()).lease(Duration::from_millis(150)),
+    );
     let body = r#"{"id":"evt_slow","type":"x"}"#;
     let first = tokio::spawn({
         let app = app.clone();
@@ -510,13 +498,11 @@ async fn a_dropped_attempt_releases_its_claim_for_the_retry() {
         }
     };
     let preset = Preset::Stripe;
-    let app = Router::new()
-        .route("/webhooks/provider", post(handler))
-        .route_layer(IdempotencyLayer::new(MemoryStore::default()))
-        .route_layer(WebhookSignatureLayer::new(crate::signer::scheme(
-            preset,
-            Keys::from(secret(preset, 1)),
-        )));
+    let app = routed(
+        preset,
+        post(handler),
+        IdempotencyLayer::new(MemoryStore::default()),
+    );
     let body = r#"{"id":"evt_dropped","type":"x"}"#;
     let delivery = sign(preset, body, NOW, "");
     // The server drops the request's future when its client goes away.

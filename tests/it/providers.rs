@@ -73,22 +73,11 @@ fn every_provider_has_vectors() {
     }
 }
 
-/// A secret of the form each provider's scheme accepts.
-fn secret(provider: Provider) -> &'static str {
-    match provider {
-        Provider::StandardWebhooks | Provider::Svix => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        #[cfg(feature = "ed25519")]
-        Provider::Discord => "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a",
-        #[cfg(feature = "ed25519")]
-        Provider::StandardWebhooksV1a => "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-        _ => "a-provider-secret-longer-than-24-characters",
-    }
-}
-
 #[test]
 fn every_provider_has_a_signer_its_scheme_accepts_and_names() {
     for &provider in Provider::ALL {
-        let signer = Signer::new(provider, secret(provider)).url("https://example.com/hooks");
+        let signer = Signer::new(provider, crate::common::kit_secret(provider))
+            .url("https://example.com/hooks");
         let body = match provider {
             Provider::Twilio => "Body=hello".to_owned(),
             // Linear's signed timestamp is in the body, and must be the signer's clock's.
@@ -125,11 +114,11 @@ fn a_scheme_built_by_name_has_the_providers_defaults() {
         let keys = match provider {
             #[cfg(feature = "ed25519")]
             Provider::Discord | Provider::StandardWebhooksV1a => {
-                Signer::new(provider, secret(provider))
+                Signer::new(provider, crate::common::kit_secret(provider))
                     .public_key()
                     .unwrap()
             }
-            _ => secret(provider).to_owned(),
+            _ => crate::common::kit_secret(provider).to_owned(),
         };
         let scheme = provider.scheme(keys.as_str()).unwrap();
         assert_eq!(
