@@ -112,7 +112,7 @@ impl Clock {
         (self.now)()
     }
 
-    fn now_unix_millis(&self) -> i64 {
+    pub(crate) fn now_unix_millis(&self) -> i64 {
         match self.now().duration_since(UNIX_EPOCH) {
             Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
             Err(before) => i64::try_from(before.duration().as_millis()).map_or(i64::MIN, |ms| -ms),

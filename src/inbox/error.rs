@@ -31,15 +31,19 @@ pub enum InboxErrorKind {
 }
 
 impl InboxError {
-    pub(super) fn new(kind: InboxErrorKind, detail: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: InboxErrorKind, detail: impl Into<String>) -> Self {
         Self {
             kind,
             detail: detail.into(),
         }
     }
 
+    pub(crate) fn closed() -> Self {
+        Self::new(InboxErrorKind::Closed, "no writer")
+    }
+
     /// The same error again, for each delivery of a group that failed together.
-    pub(super) fn duplicate(&self) -> Self {
+    pub(crate) fn duplicate(&self) -> Self {
         Self::new(self.kind, self.detail.clone())
     }
 

@@ -11,17 +11,34 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// `application_id` of an inbox file: "TWHK".
 pub(super) const APPLICATION_ID: i64 = 0x5457_484B;
 
+/// One row per event. `state` is `pending` (waiting for its time, `next_at_ms`), `running`
+/// (claimed until `lease_until_ms`; the claim is named by `attempts`, which each claim counts
+/// up), `handled` (kept until retention purges it, so a provider's late retry is still
+/// recognised) or `dead` (failed `attempts` times, kept for a person to replay).
 const SCHEMA_V1: &str = "
 CREATE TABLE events (
-    id          INTEGER PRIMARY KEY,
-    scheme      TEXT NOT NULL,
-    dedup_key   TEXT NOT NULL UNIQUE,
-    payload     BLOB NOT NULL,
-    received_ms INTEGER NOT NULL,
-    state       TEXT NOT NULL DEFAULT 'pending',
-    attempts    INTEGER NOT NULL DEFAULT 0
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id    INTEGER NOT NULL,
+    scheme         TEXT NOT NULL,
+    dedup_key      TEXT NOT NULL UNIQUE,
+    order_key      TEXT,
+    payload        BLOB NOT NULL,
+    headers        TEXT NOT NULL,
+    key_id         TEXT,
+    provider_id    TEXT,
+    signed_at_ms   INTEGER,
+    received_ms    INTEGER NOT NULL,
+    state          TEXT NOT NULL DEFAULT 'pending'
+                   CHECK (state IN ('pending', 'running', 'handled', 'dead')),
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    next_at_ms     INTEGER NOT NULL,
+    lease_until_ms INTEGER,
+    last_error     TEXT,
+    finished_ms    INTEGER
 );
-CREATE INDEX events_pending ON events (state, id);
+CREATE INDEX events_due ON events (state, next_at_ms, id);
+CREATE INDEX events_order ON events (order_key, id) WHERE order_key IS NOT NULL;
+CREATE INDEX events_finished ON events (state, finished_ms);
 ";
 
 /// Creates the schema in a new file, or checks an existing one: refuses a file that is not an

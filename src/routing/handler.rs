@@ -5,7 +5,7 @@ use std::{future::Future, marker::PhantomData, pin::Pin};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::BoxError;
+use super::{Attempt, BoxError};
 
 /// What an event handler may return: `()` (it cannot fail) or `Result<(), E>` for any `E`
 /// that converts into a [`BoxError`] (`std` errors, `anyhow::Error`, `String`, `&str`).
@@ -26,37 +26,75 @@ impl<E: Into<BoxError>> HandlerOutput for Result<(), E> {
     }
 }
 
+/// An async function that handles events of one type: `async fn(T)` or
+/// `async fn(T, Attempt)`, where `T` is the event's payload type. `Args` tells the two
+/// apart; you never name it.
+pub trait EventHandler<Args>: Send + Sync + 'static {
+    /// The payload type the event is parsed as.
+    type Payload: DeserializeOwned;
+    /// The handler's future.
+    type Future: Future<Output: HandlerOutput> + Send + 'static;
+    /// Runs the handler on a parsed event.
+    fn call(&self, payload: Self::Payload, attempt: Attempt) -> Self::Future;
+}
+
+impl<T, F, Fut> EventHandler<(T,)> for F
+where
+    T: DeserializeOwned,
+    F: Fn(T) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output: HandlerOutput> + Send + 'static,
+{
+    type Payload = T;
+    type Future = Fut;
+    fn call(&self, payload: T, _attempt: Attempt) -> Fut {
+        self(payload)
+    }
+}
+
+impl<T, F, Fut> EventHandler<(T, Attempt)> for F
+where
+    T: DeserializeOwned,
+    F: Fn(T, Attempt) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output: HandlerOutput> + Send + 'static,
+{
+    type Payload = T;
+    type Future = Fut;
+    fn call(&self, payload: T, attempt: Attempt) -> Fut {
+        self(payload, attempt)
+    }
+}
+
 pub(super) type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>>;
 
 /// A handler with its payload type erased: it parses the event, then runs.
 pub(super) trait Erased: Send + Sync {
-    fn call(&self, event: &RawValue) -> Result<HandlerFuture, serde_json::Error>;
+    fn call(&self, event: &RawValue, attempt: Attempt)
+    -> Result<HandlerFuture, serde_json::Error>;
 }
 
-pub(super) struct Typed<T, F> {
-    handler: F,
-    // `fn() -> T`: the router neither owns a `T` nor needs `T: Sync` to be shared.
-    payload: PhantomData<fn() -> T>,
+pub(super) struct Typed<H, Args> {
+    handler: H,
+    // `fn() -> Args`: the router neither owns the arguments nor needs them `Sync`.
+    args: PhantomData<fn() -> Args>,
 }
 
-impl<T, F> Typed<T, F> {
-    pub(super) fn new(handler: F) -> Self {
+impl<H, Args> Typed<H, Args> {
+    pub(super) fn new(handler: H) -> Self {
         Self {
             handler,
-            payload: PhantomData,
+            args: PhantomData,
         }
     }
 }
 
-impl<T, F, Fut> Erased for Typed<T, F>
-where
-    T: DeserializeOwned,
-    F: Fn(T) -> Fut + Send + Sync,
-    Fut: Future<Output: HandlerOutput> + Send + 'static,
-{
-    fn call(&self, event: &RawValue) -> Result<HandlerFuture, serde_json::Error> {
+impl<H: EventHandler<Args>, Args> Erased for Typed<H, Args> {
+    fn call(
+        &self,
+        event: &RawValue,
+        attempt: Attempt,
+    ) -> Result<HandlerFuture, serde_json::Error> {
         let payload = serde_json::from_str(event.get())?;
-        let running = (self.handler)(payload);
+        let running = self.handler.call(payload, attempt);
         Ok(Box::pin(async move { running.await.into_result() }))
     }
 }

@@ -56,9 +56,17 @@ impl EventKey {
         Self(Source::Header(name))
     }
 
+    /// The header it reads, when it reads one.
+    pub(crate) fn header_name(&self) -> Option<&HeaderName> {
+        match &self.0 {
+            Source::Header(name) => Some(name),
+            Source::Field(_) | Source::Fields(_) => None,
+        }
+    }
+
     /// The type of `event`, or `None` if it does not say (a field that is missing or not a
     /// string, a header that is missing or not text).
-    pub(super) fn read<'a>(
+    pub(crate) fn read<'a>(
         &self,
         event: &'a RawValue,
         headers: &'a HeaderMap,

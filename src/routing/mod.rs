@@ -45,6 +45,7 @@
 //! Behind an `IdempotencyLayer`, events of a batch that were handled before are skipped.
 //! Every failure is logged with `tracing`, with the event's index and type.
 
+mod attempt;
 mod dispatched;
 mod error;
 mod handler;
@@ -52,9 +53,10 @@ mod key;
 mod router;
 mod service;
 
+pub use attempt::Attempt;
 pub use dispatched::Dispatched;
 pub use error::{BoxError, DispatchError, DispatchErrorKind};
-pub use handler::HandlerOutput;
+pub use handler::{EventHandler, HandlerOutput};
 pub use key::EventKey;
 pub use router::{EventRouter, Unhandled};
 pub use service::ResponseFuture;

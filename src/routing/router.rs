@@ -4,11 +4,10 @@
 use std::{collections::HashMap, fmt, future::Future, sync::Arc};
 
 use http::{HeaderMap, Request};
-use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
 use super::{
-    DispatchError, DispatchErrorKind, Dispatched, EventKey, HandlerOutput,
+    Attempt, DispatchError, DispatchErrorKind, Dispatched, EventHandler, EventKey,
     handler::{Erased, HandlerFuture, Typed},
 };
 use crate::{Verified, verified::HandledEvents};
@@ -46,17 +45,17 @@ impl EventRouter {
         }
     }
 
-    /// Sends events of `event_type` to `handler`, which takes the event deserialised as `T`.
+    /// Sends events of `event_type` to `handler`, an async function that takes the event
+    /// deserialised as its payload type, and optionally the [`Attempt`] as a second argument.
     ///
     /// # Panics
     ///
     /// If `event_type` already has a handler: two handlers for one type is a mistake to
     /// catch at start-up, as axum does for overlapping routes.
-    pub fn on<T, F, Fut>(mut self, event_type: &str, handler: F) -> Self
+    pub fn on<H, Args>(mut self, event_type: &str, handler: H) -> Self
     where
-        T: DeserializeOwned + 'static,
-        F: Fn(T) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output: HandlerOutput> + Send + 'static,
+        H: EventHandler<Args>,
+        Args: 'static,
     {
         let routes = Arc::make_mut(&mut self.routes);
         assert!(
@@ -123,54 +122,89 @@ impl EventRouter {
                 outcome.skipped += 1;
                 continue;
             }
-            let Some(event_type) = self.key.read(event, headers) else {
-                let error = DispatchError::new(DispatchErrorKind::InvalidEvent)
-                    .at(index, None)
-                    .because(format!(
-                        "the event does not say its type where {:?} reads it",
-                        self.key
-                    ));
-                return Err(invalid(scheme, error));
-            };
-            // The route's own key names the event from here on: an `Arc`, not a new string.
-            let Some((route_type, handler)) = self.routes.get_key_value(&*event_type) else {
-                match self.unhandled {
-                    Unhandled::Accept => {
-                        tracing::info!(
-                            scheme,
-                            index,
-                            event_type = &*event_type,
-                            "no handler for this event type: accepted"
-                        );
-                        outcome.unhandled += 1;
-                        continue;
-                    }
-                    Unhandled::Reject => {
-                        let error = DispatchError::new(DispatchErrorKind::Unhandled)
-                            .at(index, Some(&event_type));
-                        return Err(invalid(scheme, error));
-                    }
-                }
-            };
-            let running = handler.call(event).map_err(|source| {
-                invalid(
-                    scheme,
-                    DispatchError::new(DispatchErrorKind::InvalidEvent)
-                        .at(index, Some(&event_type))
-                        .because(source),
-                )
-            })?;
-            jobs.push(Job {
-                index,
-                event_type: Arc::clone(route_type),
-                running,
-            });
+            match self.route(scheme, index, event, headers, Attempt::FIRST)? {
+                Some(job) => jobs.push(job),
+                None => outcome.unhandled += 1,
+            }
         }
         Ok((jobs, outcome))
     }
+
+    /// Finds the handler of one event and starts it: `None` when no handler takes its type
+    /// and such events are accepted.
+    fn route(
+        &self,
+        scheme: &str,
+        index: usize,
+        event: &RawValue,
+        headers: &HeaderMap,
+        attempt: Attempt,
+    ) -> Result<Option<Job>, DispatchError> {
+        let Some(event_type) = self.key.read(event, headers) else {
+            let error = DispatchError::new(DispatchErrorKind::InvalidEvent)
+                .at(index, None)
+                .because(format!(
+                    "the event does not say its type where {:?} reads it",
+                    self.key
+                ));
+            return Err(invalid(scheme, error));
+        };
+        // The route's own key names the event from here on: an `Arc`, not a new string.
+        let Some((route_type, handler)) = self.routes.get_key_value(&*event_type) else {
+            return match self.unhandled {
+                Unhandled::Accept => {
+                    tracing::info!(
+                        scheme,
+                        index,
+                        event_type = &*event_type,
+                        "no handler for this event type: accepted"
+                    );
+                    Ok(None)
+                }
+                Unhandled::Reject => Err(invalid(
+                    scheme,
+                    DispatchError::new(DispatchErrorKind::Unhandled).at(index, Some(&event_type)),
+                )),
+            };
+        };
+        let running = handler.call(event, attempt).map_err(|source| {
+            invalid(
+                scheme,
+                DispatchError::new(DispatchErrorKind::InvalidEvent)
+                    .at(index, Some(&event_type))
+                    .because(source),
+            )
+        })?;
+        Ok(Some(Job {
+            index,
+            event_type: Arc::clone(route_type),
+            running,
+        }))
+    }
+
+    /// Handles one event stored in an inbox: `Ok(false)` when no handler takes it and such
+    /// events are accepted.
+    #[cfg(feature = "inbox")]
+    pub(crate) async fn dispatch_stored(
+        &self,
+        scheme: &str,
+        event: &RawValue,
+        headers: &HeaderMap,
+        attempt: Attempt,
+    ) -> Result<bool, DispatchError> {
+        let Some(job) = self.route(scheme, 0, event, headers, attempt)? else {
+            return Ok(false);
+        };
+        job.running.await.map_err(|source| {
+            DispatchError::new(DispatchErrorKind::HandlerFailed)
+                .at(0, Some(&job.event_type))
+                .because(source)
+        })?;
+        Ok(true)
+    }
 }
 
-fn invalid(scheme: &'static str, error: DispatchError) -> DispatchError {
+fn invalid(scheme: &str, error: DispatchError) -> DispatchError {
     tracing::warn!(scheme, %error, "webhook delivery refused before any handler ran");
     error
 }

@@ -8,7 +8,7 @@ use http::StatusCode;
 use tower::ServiceExt as _;
 use tower_webhooks::{
     WebhookSignatureLayer,
-    inbox::{Accept, SqliteInbox},
+    inbox::{Accept, Inbox, SqliteInbox},
     test_util::{Provider, Signer},
     xero::Xero,
 };
@@ -29,7 +29,7 @@ fn event(n: u32) -> String {
     )
 }
 
-fn app(inbox: std::sync::Arc<SqliteInbox>) -> Router {
+fn app(inbox: Inbox) -> Router {
     Router::new().route(
         "/hooks",
         post_service(Accept::new(inbox)).layer(WebhookSignatureLayer::new(Xero::new("inbox-key"))),
@@ -48,8 +48,8 @@ async fn send(app: &Router, request: http::Request<bytes::Bytes>) -> (StatusCode
 
 #[tokio::test]
 async fn a_batch_is_stored_a_row_per_event_once_and_acknowledged_after() {
-    let inbox = std::sync::Arc::new(SqliteInbox::open(temp("batch")).unwrap());
-    let app = app(std::sync::Arc::clone(&inbox));
+    let inbox = Inbox::sqlite(temp("batch")).unwrap();
+    let app = app(inbox.clone());
     let signer = Signer::new(Provider::Xero, "inbox-key").url("https://example.com/hooks");
     let batch = format!(
         r#"{{"events":[{},{}],"firstEventSequence":1,"lastEventSequence":2,"entropy":"E"}}"#,
@@ -60,7 +60,7 @@ async fn a_batch_is_stored_a_row_per_event_once_and_acknowledged_after() {
         send(&app, signer.request(batch.clone())).await,
         (StatusCode::OK, 0)
     );
-    assert_eq!(inbox.stats().unwrap().events, 2);
+    assert_eq!(inbox.stats().await.unwrap().events, 2);
     // The provider's retry, and a batch sharing an event: each event stored once.
     assert_eq!(
         send(&app, signer.replayed(batch)).await,
@@ -71,7 +71,7 @@ async fn a_batch_is_stored_a_row_per_event_once_and_acknowledged_after() {
         send(&app, signer.request(overlapping)).await.0,
         StatusCode::OK
     );
-    let stats = inbox.stats().unwrap();
+    let stats = inbox.stats().await.unwrap();
     assert_eq!((stats.events, stats.pending), (3, 3));
     // Unsigned: refused by the layer, nothing stored.
     assert_eq!(
@@ -83,13 +83,13 @@ async fn a_batch_is_stored_a_row_per_event_once_and_acknowledged_after() {
         .0,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(inbox.stats().unwrap().events, 3);
+    assert_eq!(inbox.stats().await.unwrap().events, 3);
 }
 
 #[tokio::test]
 async fn a_delivery_that_cannot_be_stored_gets_503_never_200() {
-    let inbox = std::sync::Arc::new(SqliteInbox::open_capped(temp("full"), 64 * 1024).unwrap());
-    let app = app(inbox);
+    let inbox = Inbox::from(SqliteInbox::open_capped(temp("full"), 64 * 1024).unwrap());
+    let app = app(inbox.clone());
     let signer = Signer::new(Provider::Xero, "inbox-key").url("https://example.com/hooks");
     let mut statuses = Vec::new();
     for n in 0..40 {
@@ -108,4 +108,7 @@ async fn a_delivery_that_cannot_be_stored_gets_503_never_200() {
             .iter()
             .all(|s| *s == StatusCode::OK || *s == StatusCode::SERVICE_UNAVAILABLE)
     );
+    // Every 200 is a stored event; nothing refused is.
+    let acknowledged = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(inbox.stats().await.unwrap().events, acknowledged as u64);
 }

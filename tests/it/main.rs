@@ -24,6 +24,7 @@ mod hostile_clients;
 mod hyper_incoming;
 mod idempotency;
 mod inbox;
+mod inbox_worker;
 mod interop;
 mod layer;
 mod properties;

@@ -1,0 +1,209 @@
+//! [`SqliteInbox`]: the inbox in one SQLite file, written by one thread in groups.
+
+mod ops;
+mod writer;
+
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+        mpsc,
+    },
+    thread::JoinHandle,
+};
+
+use rusqlite::Connection;
+
+pub(crate) use ops::{ClaimRequest, RetryTarget};
+
+use super::{
+    EventRecord, Filter, InboxError, InboxErrorKind, NewEvent, Stats, Stored,
+    backend::{Backend, BoxFuture},
+    event::{ClaimId, Claimed, Outcome},
+    schema,
+};
+use writer::{Task, Work};
+
+/// The inbox in one SQLite file (bundled: nothing to install). Open it, then make it an
+/// [`Inbox`](super::Inbox) to accept and work with.
+///
+/// | setting | value |
+/// |---|---|
+/// | journal | WAL, `synchronous=FULL`: a stored delivery survives a crash or power loss |
+/// | writes | one thread, in groups of up to 1,024 operations per transaction (group commit) |
+/// | schema | created on first open, versioned ([`SCHEMA_VERSION`](super::SCHEMA_VERSION)); a foreign or newer file is refused and left untouched |
+///
+/// One process writes the file; for several instances, use PostgreSQL.
+pub struct SqliteInbox {
+    path: PathBuf,
+    work: Option<mpsc::Sender<Box<dyn Work>>>,
+    writer: Option<JoinHandle<()>>,
+    commits: Arc<AtomicU64>,
+    grouped: bool,
+}
+
+impl SqliteInbox {
+    /// Opens the inbox at `path`, creating it when the file does not exist.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, InboxError> {
+        Self::open_inner(path.as_ref(), None, true)
+    }
+
+    /// Opens the inbox at `path`, refusing to store ([`InboxErrorKind::Full`]) once the file
+    /// would grow past about `max_bytes`: a flood of deliveries then gets `503` rather than
+    /// filling the disk.
+    pub fn open_capped(path: impl AsRef<Path>, max_bytes: u64) -> Result<Self, InboxError> {
+        Self::open_inner(path.as_ref(), Some(max_bytes), true)
+    }
+
+    /// Opens the inbox with group commit turned off: one transaction, one `fsync`, per
+    /// operation. Slower by an order of magnitude under load; it exists to measure what group
+    /// commit is worth (`benches/loopback`).
+    #[doc(hidden)]
+    pub fn open_ungrouped(path: impl AsRef<Path>) -> Result<Self, InboxError> {
+        Self::open_inner(path.as_ref(), None, false)
+    }
+
+    fn open_inner(path: &Path, max_bytes: Option<u64>, grouped: bool) -> Result<Self, InboxError> {
+        let mut connection = Connection::open(path)?;
+        let mode: String =
+            connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(InboxError::new(
+                InboxErrorKind::Storage,
+                format!("the journal stays in {mode} mode, not WAL"),
+            ));
+        }
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        schema::prepare(&mut connection)?;
+        if let Some(max_bytes) = max_bytes {
+            let page_size: u64 =
+                connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
+            connection.pragma_update(None, "max_page_count", (max_bytes / page_size).max(1))?;
+        }
+        let (work, queue) = mpsc::channel();
+        let commits = Arc::new(AtomicU64::new(0));
+        let writer = std::thread::Builder::new()
+            .name("tower-webhooks inbox writer".into())
+            .spawn({
+                let commits = Arc::clone(&commits);
+                let group = if grouped { writer::MAX_GROUP } else { 1 };
+                move || writer::write_groups(connection, &queue, &commits, group)
+            })
+            .map_err(|e| InboxError::new(InboxErrorKind::Storage, e.to_string()))?;
+        Ok(Self {
+            path: path.to_owned(),
+            work: Some(work),
+            writer: Some(writer),
+            commits,
+            grouped,
+        })
+    }
+
+    /// The file it is in.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many transactions the writer has committed: fewer than the operations, when they
+    /// arrived together (group commit).
+    #[must_use]
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Acquire)
+    }
+
+    /// Runs `operation` in the writer's next group, and answers after that group commits.
+    fn execute<T, F>(&self, operation: F) -> BoxFuture<'_, Result<T, InboxError>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let (task, answer) = Task::new(operation);
+        let sent = self
+            .work
+            .as_ref()
+            .ok_or_else(InboxError::closed)
+            .and_then(|work| work.send(task).map_err(|_| InboxError::closed()));
+        Box::pin(async move {
+            sent?;
+            answer.await.map_err(|_| InboxError::closed())?
+        })
+    }
+}
+
+impl Backend for SqliteInbox {
+    fn store(
+        &self,
+        events: Vec<NewEvent>,
+        now_ms: i64,
+    ) -> BoxFuture<'_, Result<Stored, InboxError>> {
+        let stored = self.execute(move |tx| ops::store(tx, &events, now_ms));
+        Box::pin(async move {
+            Ok(Stored {
+                new_events: stored.await?,
+            })
+        })
+    }
+
+    fn claim(&self, request: ClaimRequest) -> BoxFuture<'_, Result<Vec<Claimed>, InboxError>> {
+        self.execute(move |tx| ops::claim(tx, request))
+    }
+
+    fn renew(&self, claim: ClaimId, until_ms: i64) -> BoxFuture<'_, Result<bool, InboxError>> {
+        self.execute(move |tx| ops::renew(tx, claim, until_ms))
+    }
+
+    fn finish(
+        &self,
+        claim: ClaimId,
+        outcome: Outcome,
+        now_ms: i64,
+    ) -> BoxFuture<'_, Result<bool, InboxError>> {
+        self.execute(move |tx| ops::finish(tx, claim, &outcome, now_ms))
+    }
+
+    fn retry(&self, target: RetryTarget, now_ms: i64) -> BoxFuture<'_, Result<u64, InboxError>> {
+        self.execute(move |tx| ops::retry(tx, target, now_ms))
+    }
+
+    fn purge(&self, before_ms: i64, dead: bool) -> BoxFuture<'_, Result<u64, InboxError>> {
+        self.execute(move |tx| ops::purge(tx, before_ms, dead))
+    }
+
+    fn stats(&self, now_ms: i64) -> BoxFuture<'_, Result<Stats, InboxError>> {
+        self.execute(move |tx| ops::stats(tx, now_ms))
+    }
+
+    fn event(&self, id: i64) -> BoxFuture<'_, Result<Option<EventRecord>, InboxError>> {
+        self.execute(move |tx| ops::event(tx, id))
+    }
+
+    fn list(&self, filter: Filter) -> BoxFuture<'_, Result<Vec<EventRecord>, InboxError>> {
+        self.execute(move |tx| ops::list(tx, &filter))
+    }
+}
+
+impl fmt::Debug for SqliteInbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteInbox")
+            .field("path", &self.path)
+            .field("grouped", &self.grouped)
+            .field("commits", &self.commits())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for SqliteInbox {
+    fn drop(&mut self) {
+        // The writer finishes what was queued, then ends.
+        self.work.take();
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

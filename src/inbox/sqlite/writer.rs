@@ -1,0 +1,142 @@
+//! The one thread that writes the SQLite inbox: every operation is queued to it, and the
+//! operations queued together share one transaction and one `fsync` (group commit).
+
+use std::{
+    collections::VecDeque,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        mpsc,
+    },
+};
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use crate::inbox::InboxError;
+
+/// The most operations one transaction takes: a bound on how long one group holds the writer.
+pub(super) const MAX_GROUP: usize = 1024;
+
+/// One queued operation: it runs inside the group's transaction, in a savepoint of its own,
+/// and is answered only after the group commits.
+pub(super) trait Work: Send {
+    fn run(&mut self, transaction: &Connection) -> rusqlite::Result<()>;
+    fn answer(self: Box<Self>, committed: Result<(), InboxError>);
+}
+
+/// An operation with a value to answer: `run` keeps the value until the commit.
+pub(super) struct Task<T, F> {
+    operation: Option<F>,
+    value: Option<T>,
+    reply: oneshot::Sender<Result<T, InboxError>>,
+}
+
+impl<T, F> Task<T, F>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+{
+    pub(super) fn new(operation: F) -> (Box<dyn Work>, oneshot::Receiver<Result<T, InboxError>>) {
+        let (reply, answer) = oneshot::channel();
+        let task = Self {
+            operation: Some(operation),
+            value: None,
+            reply,
+        };
+        (Box::new(task), answer)
+    }
+}
+
+impl<T, F> Work for Task<T, F>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+{
+    fn run(&mut self, transaction: &Connection) -> rusqlite::Result<()> {
+        if let Some(operation) = self.operation.take() {
+            self.value = Some(operation(transaction)?);
+        }
+        Ok(())
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), InboxError>) {
+        let answer = match (committed, self.value) {
+            (Ok(()), Some(value)) => Ok(value),
+            (Err(error), _) => Err(error),
+            (Ok(()), None) => Err(InboxError::closed()),
+        };
+        let _ = self.reply.send(answer);
+    }
+}
+
+/// The writer: waits for an operation, takes every other one queued behind it (up to
+/// `max_group`: [`MAX_GROUP`], or 1 without group commit), runs them all in one transaction, commits once, and answers each.
+pub(super) fn write_groups(
+    mut connection: Connection,
+    queue: &mpsc::Receiver<Box<dyn Work>>,
+    commits: &AtomicU64,
+    max_group: usize,
+) {
+    while let Ok(first) = queue.recv() {
+        let mut group = VecDeque::from([first]);
+        while group.len() < max_group {
+            match queue.try_recv() {
+                Ok(work) => group.push_back(work),
+                Err(_) => break,
+            }
+        }
+        let mut done = Vec::with_capacity(group.len());
+        let mut failed = Vec::new();
+        match run_group(&mut connection, &mut group, &mut done, &mut failed) {
+            Ok(()) => {
+                commits.fetch_add(1, Ordering::AcqRel);
+                for work in done {
+                    work.answer(Ok(()));
+                }
+            }
+            Err(error) => {
+                // Rolled back: nothing of the group is stored, and nothing is acknowledged.
+                let error = InboxError::from(error);
+                tracing::error!(%error, "the inbox could not commit a group of operations");
+                for work in done.into_iter().chain(group) {
+                    work.answer(Err(error.duplicate()));
+                }
+            }
+        }
+        for (work, error) in failed {
+            work.answer(Err(error));
+        }
+    }
+}
+
+/// Runs the group in one transaction, moving each operation to `done` or `failed`; on an
+/// error that ends the transaction, what was not run is left in `group`.
+fn run_group(
+    connection: &mut Connection,
+    group: &mut VecDeque<Box<dyn Work>>,
+    done: &mut Vec<Box<dyn Work>>,
+    failed: &mut Vec<(Box<dyn Work>, InboxError)>,
+) -> rusqlite::Result<()> {
+    let mut transaction = connection.transaction()?;
+    while let Some(mut work) = group.pop_front() {
+        // A savepoint each: one operation's error undoes that operation alone.
+        let savepoint = match transaction.savepoint() {
+            Ok(savepoint) => savepoint,
+            Err(error) => {
+                group.push_front(work);
+                return Err(error);
+            }
+        };
+        match work.run(&savepoint) {
+            Ok(()) => {
+                done.push(work);
+                savepoint.commit()?;
+            }
+            Err(error) => {
+                drop(savepoint);
+                failed.push((work, InboxError::from(error)));
+            }
+        }
+    }
+    transaction.commit()
+}

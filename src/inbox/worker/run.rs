@@ -1,0 +1,111 @@
+//! The worker's loop: claim what is due, run it under the concurrency limit, wait for more.
+
+use std::sync::Arc;
+
+use tokio::{sync::watch, task::JoinSet, time::Instant};
+
+use super::{Config, Stopped, attempt};
+use crate::inbox::{InboxError, sqlite::ClaimRequest};
+
+/// Where the worker is in its life, as its handle tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Phase {
+    Running,
+    /// Claim nothing more; running handlers may finish until the instant.
+    Stopping(Instant),
+}
+
+fn request(config: &Config, limit: usize) -> ClaimRequest {
+    ClaimRequest {
+        now_ms: config.inbox.now_ms(),
+        lease_ms: i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX),
+        limit,
+        max_attempts: config.retries.attempts(),
+    }
+}
+
+/// One step: claims what is due now, up to the concurrency limit, and runs it to its end.
+pub(super) async fn run_due(
+    config: &Arc<Config>,
+    phase: &watch::Receiver<Phase>,
+) -> Result<usize, InboxError> {
+    let claimed = config
+        .inbox
+        .backend()
+        .claim(request(config, config.concurrency))
+        .await?;
+    let count = claimed.len();
+    let mut running = JoinSet::new();
+    for event in claimed {
+        running.spawn(attempt::run(Arc::clone(config), event, phase.clone()));
+    }
+    while running.join_next().await.is_some() {}
+    Ok(count)
+}
+
+pub(super) async fn run(config: Arc<Config>, mut phase: watch::Receiver<Phase>) -> Stopped {
+    let mut running: JoinSet<attempt::Ended> = JoinSet::new();
+    let mut next_purge = Instant::now();
+    let wake = Arc::clone(config.inbox.wake());
+    loop {
+        if *phase.borrow() != Phase::Running {
+            break;
+        }
+        if Instant::now() >= next_purge {
+            next_purge = Instant::now() + config.purge_interval;
+            purge(&config).await;
+        }
+        // Listen before looking, so a store between the claim and the wait is not missed.
+        let stored = wake.notified();
+        tokio::pin!(stored);
+        stored.as_mut().enable();
+        let free = config.concurrency - running.len();
+        let mut claimed_all = false;
+        if free > 0 {
+            match config.inbox.backend().claim(request(&config, free)).await {
+                Ok(claimed) => {
+                    claimed_all = claimed.len() == free;
+                    for event in claimed {
+                        running.spawn(attempt::run(Arc::clone(&config), event, phase.clone()));
+                    }
+                }
+                Err(error) => {
+                    tracing::error!(%error, "the inbox worker could not claim events; retrying");
+                }
+            }
+        }
+        if claimed_all && running.len() < config.concurrency {
+            continue;
+        }
+        tokio::select! {
+            () = &mut stored => {}
+            () = config.inbox.backend().stored_elsewhere() => {}
+            () = tokio::time::sleep(config.poll_interval) => {}
+            Some(_) = running.join_next(), if !running.is_empty() => {}
+            _ = phase.changed() => {}
+        }
+    }
+    shut_down(running).await
+}
+
+/// Waits for the running handlers: each hands its event back itself if it has not ended by
+/// the deadline.
+async fn shut_down(mut running: JoinSet<attempt::Ended>) -> Stopped {
+    let mut stopped = Stopped::default();
+    while let Some(ended) = running.join_next().await {
+        match ended {
+            Ok(attempt::Ended::HandedBack) => stopped.handed_back += 1,
+            Ok(attempt::Ended::Settled) => stopped.finished += 1,
+            Ok(attempt::Ended::Lost) | Err(_) => {}
+        }
+    }
+    stopped
+}
+
+async fn purge(config: &Config) {
+    match config.inbox.purge(config.retention, false).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::info!(purged, "inbox: handled events past retention purged"),
+        Err(error) => tracing::warn!(%error, "inbox: purging handled events failed"),
+    }
+}
