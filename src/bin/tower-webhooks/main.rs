@@ -11,6 +11,7 @@
 
 mod client;
 mod conformance;
+mod inbox;
 mod providers;
 mod verify;
 
@@ -102,6 +103,8 @@ enum Command {
         #[arg(long)]
         at: Option<u64>,
     },
+    /// Look into a durable inbox: list, show, stats; retry what failed; purge what is done.
+    Inbox(inbox::InboxArgs),
 }
 
 #[derive(Args)]
@@ -163,6 +166,7 @@ type Outcome = Result<ExitCode, (u8, String)>;
 
 async fn run(command: Command) -> Outcome {
     match command {
+        Command::Inbox(args) => inbox::run(args).await,
         Command::Sign { signing, body } => {
             let at = time(signing.at);
             let secret = secret(&signing.secret)?;
