@@ -92,7 +92,12 @@ impl Accept {
     }
 
     /// The rows of one delivery: an event each, keyed as the idempotency stage keys them.
-    fn rows(&self, verified: &Verified, info: &VerificationInfo, headers: &HeaderMap) -> Vec<NewEvent> {
+    fn rows(
+        &self,
+        verified: &Verified,
+        info: &VerificationInfo,
+        headers: &HeaderMap,
+    ) -> Vec<NewEvent> {
         let scheme = verified.scheme();
         let keys = keys_of(verified, info);
         let kept = self.kept_headers(headers);

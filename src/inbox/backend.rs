@@ -13,8 +13,11 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A database that holds an inbox. Each method is one short transaction; times are the
 /// caller's clock, in Unix milliseconds, so that a test's fixed clock rules everything.
 pub(crate) trait Backend: fmt::Debug + Send + Sync + 'static {
-    fn store(&self, events: Vec<NewEvent>, now_ms: i64)
-    -> BoxFuture<'_, Result<Stored, InboxError>>;
+    fn store(
+        &self,
+        events: Vec<NewEvent>,
+        now_ms: i64,
+    ) -> BoxFuture<'_, Result<Stored, InboxError>>;
     fn claim(&self, request: ClaimRequest) -> BoxFuture<'_, Result<Vec<Claimed>, InboxError>>;
     fn renew(&self, claim: ClaimId, until_ms: i64) -> BoxFuture<'_, Result<bool, InboxError>>;
     fn finish(

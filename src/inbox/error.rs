@@ -26,6 +26,9 @@ pub enum InboxErrorKind {
     ReadOnly,
     /// The writer has stopped (the inbox was dropped, or its thread failed).
     Closed,
+    /// The database server cannot be reached (PostgreSQL stopped, the network is down, the
+    /// pool's connections are all busy for too long): nothing was stored.
+    Unavailable,
     /// Any other database or file error.
     Storage,
 }
@@ -70,6 +73,36 @@ impl From<rusqlite::Error> for InboxError {
     }
 }
 
+#[cfg(feature = "postgres")]
+impl From<tokio_postgres::Error> for InboxError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        use tokio_postgres::error::SqlState;
+        let kind = match error.code() {
+            Some(code) if *code == SqlState::DISK_FULL => InboxErrorKind::Full,
+            Some(code) if *code == SqlState::READ_ONLY_SQL_TRANSACTION => InboxErrorKind::ReadOnly,
+            Some(_) => InboxErrorKind::Storage,
+            // No SQL state: the connection failed or closed.
+            None => InboxErrorKind::Unavailable,
+        };
+        // The server's message, not its detail: a detail may quote the row's values.
+        let message = match error.as_db_error() {
+            Some(db) => format!("{} {}: {}", db.severity(), db.code().code(), db.message()),
+            None => error.to_string(),
+        };
+        Self::new(kind, message)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<deadpool_postgres::PoolError> for InboxError {
+    fn from(error: deadpool_postgres::PoolError) -> Self {
+        match error {
+            deadpool_postgres::PoolError::Backend(error) => Self::from(error),
+            other => Self::new(InboxErrorKind::Unavailable, other.to_string()),
+        }
+    }
+}
+
 impl fmt::Display for InboxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
@@ -78,6 +111,7 @@ impl fmt::Display for InboxError {
             InboxErrorKind::Full => "the inbox's disk is full",
             InboxErrorKind::ReadOnly => "the inbox cannot be written",
             InboxErrorKind::Closed => "the inbox's writer has stopped",
+            InboxErrorKind::Unavailable => "the inbox's database cannot be reached",
             InboxErrorKind::Storage => "the inbox could not store",
         };
         write!(f, "{what}: {}", self.detail)

@@ -97,9 +97,8 @@ impl fmt::Display for EventState {
 impl std::str::FromStr for EventState {
     type Err = String;
     fn from_str(name: &str) -> Result<Self, String> {
-        Self::parse(name).ok_or_else(|| {
-            format!("`{name}` is not a state: pending, running, handled or dead")
-        })
+        Self::parse(name)
+            .ok_or_else(|| format!("`{name}` is not a state: pending, running, handled or dead"))
     }
 }
 
@@ -245,9 +244,14 @@ pub(crate) struct Claimed {
 pub(crate) enum Outcome {
     Handled,
     /// Failed; pending again from `at_ms`.
-    Retry { at_ms: i64, error: String },
+    Retry {
+        at_ms: i64,
+        error: String,
+    },
     /// Failed for good.
-    Dead { error: String },
+    Dead {
+        error: String,
+    },
     /// Not run to its end (shutdown): pending again now, the attempt not counted.
     Released,
 }

@@ -5,8 +5,7 @@ use std::{fmt, sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
 use super::{
-    EventRecord, Filter, InboxError, NewEvent, SqliteInbox, Stats, Stored,
-    backend::Backend,
+    EventRecord, Filter, InboxError, NewEvent, SqliteInbox, Stats, Stored, backend::Backend,
     sqlite::RetryTarget,
 };
 use crate::Clock;
@@ -41,6 +40,13 @@ impl Inbox {
     /// ([`SqliteInbox::open`]).
     pub fn sqlite(path: impl AsRef<std::path::Path>) -> Result<Self, InboxError> {
         SqliteInbox::open(path).map(Self::from)
+    }
+
+    /// The inbox in the PostgreSQL database at `url` ([`PostgresInbox::connect`](super::PostgresInbox::connect)).
+    #[cfg(feature = "postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+    pub async fn postgres(url: &str) -> Result<Self, InboxError> {
+        super::PostgresInbox::connect(url).await.map(Self::from)
     }
 
     pub(crate) fn from_backend(backend: Arc<dyn Backend>) -> Self {
@@ -129,6 +135,13 @@ impl Inbox {
 
 impl From<SqliteInbox> for Inbox {
     fn from(inbox: SqliteInbox) -> Self {
+        Self::from_backend(Arc::new(inbox))
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<super::PostgresInbox> for Inbox {
+    fn from(inbox: super::PostgresInbox) -> Self {
         Self::from_backend(Arc::new(inbox))
     }
 }

@@ -89,6 +89,8 @@ mod error;
 mod event;
 #[allow(clippy::module_inception)]
 mod inbox;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod schema;
 mod sqlite;
 mod worker;
@@ -97,6 +99,9 @@ pub use accept::{Accept, ResponseFuture};
 pub use error::{InboxError, InboxErrorKind};
 pub use event::{EventRecord, EventState, Filter, NewEvent, Stats, Stored};
 pub use inbox::Inbox;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres::PostgresInbox;
 pub use schema::SCHEMA_VERSION;
 pub use sqlite::SqliteInbox;
 pub use worker::{CountersSnapshot, Retries, Stopped, Worker, WorkerHandle};

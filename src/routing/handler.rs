@@ -68,8 +68,7 @@ pub(super) type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), BoxError>
 
 /// A handler with its payload type erased: it parses the event, then runs.
 pub(super) trait Erased: Send + Sync {
-    fn call(&self, event: &RawValue, attempt: Attempt)
-    -> Result<HandlerFuture, serde_json::Error>;
+    fn call(&self, event: &RawValue, attempt: Attempt) -> Result<HandlerFuture, serde_json::Error>;
 }
 
 pub(super) struct Typed<H, Args> {
@@ -88,11 +87,7 @@ impl<H, Args> Typed<H, Args> {
 }
 
 impl<H: EventHandler<Args>, Args> Erased for Typed<H, Args> {
-    fn call(
-        &self,
-        event: &RawValue,
-        attempt: Attempt,
-    ) -> Result<HandlerFuture, serde_json::Error> {
+    fn call(&self, event: &RawValue, attempt: Attempt) -> Result<HandlerFuture, serde_json::Error> {
         let payload = serde_json::from_str(event.get())?;
         let running = self.handler.call(payload, attempt);
         Ok(Box::pin(async move { running.await.into_result() }))

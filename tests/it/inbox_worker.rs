@@ -65,9 +65,16 @@ async fn a_failing_handler_is_retried_at_the_backoff_s_times_then_dead_then_repl
             let calls = Arc::clone(&calls);
             let now = Arc::clone(&now);
             move |job: Job, attempt: Attempt| {
-                calls.lock().unwrap().push((job.key, attempt.number(), now.load(Ordering::SeqCst)));
+                calls
+                    .lock()
+                    .unwrap()
+                    .push((job.key, attempt.number(), now.load(Ordering::SeqCst)));
                 async move {
-                    if attempt.number() <= 3 { Err("Xero answered 503") } else { Ok(()) }
+                    if attempt.number() <= 3 {
+                        Err("Xero answered 503")
+                    } else {
+                        Ok(())
+                    }
                 }
             }
         })
@@ -75,7 +82,10 @@ async fn a_failing_handler_is_retried_at_the_backoff_s_times_then_dead_then_repl
             let calls = Arc::clone(&calls);
             let now = Arc::clone(&now);
             move |job: Job, attempt: Attempt| {
-                calls.lock().unwrap().push((job.key, attempt.number(), now.load(Ordering::SeqCst)));
+                calls
+                    .lock()
+                    .unwrap()
+                    .push((job.key, attempt.number(), now.load(Ordering::SeqCst)));
                 async move { Err::<(), _>("always") }
             }
         });
@@ -94,23 +104,50 @@ async fn a_failing_handler_is_retried_at_the_backoff_s_times_then_dead_then_repl
         at += wait;
         if wait > 0 {
             now.store(at - 1, Ordering::SeqCst);
-            assert_eq!(worker.run_due().await.unwrap(), 0, "nothing is due before {at}");
+            assert_eq!(
+                worker.run_due().await.unwrap(),
+                0,
+                "nothing is due before {at}"
+            );
         }
         now.store(at, Ordering::SeqCst);
-        assert!(worker.run_due().await.unwrap() > 0, "something is due at {at}");
+        assert!(
+            worker.run_due().await.unwrap() > 0,
+            "something is due at {at}"
+        );
     }
     let calls = calls.lock().unwrap().clone();
-    let flaky: Vec<_> = calls.iter().filter(|c| c.0 == "f").map(|c| (c.1, c.2 - start)).collect();
+    let flaky: Vec<_> = calls
+        .iter()
+        .filter(|c| c.0 == "f")
+        .map(|c| (c.1, c.2 - start))
+        .collect();
     assert_eq!(flaky, [(1, 0), (2, 10_000), (3, 30_000), (4, 55_000)]);
-    let broken: Vec<_> = calls.iter().filter(|c| c.0 == "b").map(|c| (c.1, c.2 - start)).collect();
-    assert_eq!(broken, [(1, 0), (2, 10_000), (3, 30_000), (4, 55_000), (5, 80_000)]);
+    let broken: Vec<_> = calls
+        .iter()
+        .filter(|c| c.0 == "b")
+        .map(|c| (c.1, c.2 - start))
+        .collect();
+    assert_eq!(
+        broken,
+        [(1, 0), (2, 10_000), (3, 30_000), (4, 55_000), (5, 80_000)]
+    );
 
     let events = inbox.list(Filter::new()).await.unwrap();
-    let state = |key: &str| events.iter().find(|e| e.dedup_key.contains(key)).unwrap().clone();
+    let state = |key: &str| {
+        events
+            .iter()
+            .find(|e| e.dedup_key.contains(key))
+            .unwrap()
+            .clone()
+    };
     assert_eq!(state(":f:").state, EventState::Handled);
     let dead = state(":b:");
     assert_eq!((dead.state, dead.attempts), (EventState::Dead, 5));
-    assert!(dead.last_error.as_deref().unwrap().contains("always"), "{dead:?}");
+    assert!(
+        dead.last_error.as_deref().unwrap().contains("always"),
+        "{dead:?}"
+    );
     let stats = inbox.stats().await.unwrap();
     assert_eq!((stats.dead, stats.handled, stats.pending), (1, 1, 0));
     // Nothing more is tried, however late it gets.
@@ -125,7 +162,10 @@ async fn a_failing_handler_is_retried_at_the_backoff_s_times_then_dead_then_repl
     let again = inbox.event(dead.id).await.unwrap().unwrap();
     assert_eq!((again.state, again.attempts), (EventState::Pending, 1));
     let counters = worker.counters();
-    assert_eq!((counters.handled, counters.dead, counters.failed), (1, 1, 9));
+    assert_eq!(
+        (counters.handled, counters.dead, counters.failed),
+        (1, 1, 9)
+    );
 }
 
 #[tokio::test]
@@ -137,19 +177,38 @@ async fn a_panicking_handler_is_a_failed_attempt_and_the_worker_goes_on() {
             assert!(job.seq > 0, "the handler's bug");
         })
         .on("fine", |_: Job| async {});
-    let worker = Worker::new(inbox.clone(), router)
-        .retries(Retries::default().first_delay(Duration::from_secs(1)).jitter(0.0));
-    inbox.store(vec![job("panics", "p", 0), job("fine", "f", 0)]).await.unwrap();
+    let worker = Worker::new(inbox.clone(), router).retries(
+        Retries::default()
+            .first_delay(Duration::from_secs(1))
+            .jitter(0.0),
+    );
+    inbox
+        .store(vec![job("panics", "p", 0), job("fine", "f", 0)])
+        .await
+        .unwrap();
     assert_eq!(worker.run_due().await.unwrap(), 2);
     let events = inbox.list(Filter::new()).await.unwrap();
-    let panicked = events.iter().find(|e| e.dedup_key.starts_with("panics")).unwrap();
+    let panicked = events
+        .iter()
+        .find(|e| e.dedup_key.starts_with("panics"))
+        .unwrap();
     assert_eq!(panicked.state, EventState::Pending);
-    assert!(panicked.last_error.as_deref().unwrap().contains("the handler's bug"), "{panicked:?}");
+    assert!(
+        panicked
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("the handler's bug"),
+        "{panicked:?}"
+    );
     assert_eq!(
         ms(panicked.next_attempt_at.unwrap()),
         now.load(Ordering::SeqCst) + 1_000
     );
-    let fine = events.iter().find(|e| e.dedup_key.starts_with("fine")).unwrap();
+    let fine = events
+        .iter()
+        .find(|e| e.dedup_key.starts_with("fine"))
+        .unwrap();
     assert_eq!(fine.state, EventState::Handled);
 }
 
@@ -194,7 +253,10 @@ async fn a_handler_three_times_slower_than_its_lease_never_runs_twice_at_once() 
     inbox.store(events).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while inbox.stats().await.unwrap().handled < 6 {
-        assert!(tokio::time::Instant::now() < deadline, "not all handled in 20 s");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not all handled in 20 s"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let mut lost = 0;
@@ -203,7 +265,11 @@ async fn a_handler_three_times_slower_than_its_lease_never_runs_twice_at_once() 
         worker.shutdown(Duration::from_secs(1)).await;
     }
     assert_eq!(overlaps.load(Ordering::SeqCst), 0);
-    assert!(runs.lock().unwrap().values().all(|n| *n == 1), "{:?}", runs.lock().unwrap());
+    assert!(
+        runs.lock().unwrap().values().all(|n| *n == 1),
+        "{:?}",
+        runs.lock().unwrap()
+    );
     assert_eq!(lost, 0);
 }
 
@@ -272,7 +338,11 @@ async fn events_of_one_key_are_handled_one_at_a_time_in_order_under_concurrency(
                 }
                 // Uneven work, so that workers finish out of order.
                 tokio::time::sleep(Duration::from_millis(u64::from(job.seq % 3) * 3)).await;
-                seen.lock().unwrap().entry(job.key.clone()).or_default().push(job.seq);
+                seen.lock()
+                    .unwrap()
+                    .entry(job.key.clone())
+                    .or_default()
+                    .push(job.seq);
                 busy.lock().unwrap().insert(job.key, false);
             }
         }
@@ -295,7 +365,10 @@ async fn events_of_one_key_are_handled_one_at_a_time_in_order_under_concurrency(
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while inbox.stats().await.unwrap().handled < u64::from(keys * per_key) {
-        assert!(tokio::time::Instant::now() < deadline, "not all handled in 30 s");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not all handled in 30 s"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for worker in workers {
@@ -319,12 +392,19 @@ async fn a_failing_head_holds_its_key_until_it_is_dead_then_the_rest_go_on() {
         .on("job", {
             let handled = Arc::clone(&handled);
             move |job: Job| {
-                handled.lock().unwrap().push(format!("{}{}", job.key, job.seq));
+                handled
+                    .lock()
+                    .unwrap()
+                    .push(format!("{}{}", job.key, job.seq));
                 async {}
             }
         });
-    let worker = Worker::new(inbox.clone(), router)
-        .retries(Retries::default().max_attempts(2).first_delay(Duration::from_secs(5)).jitter(0.0));
+    let worker = Worker::new(inbox.clone(), router).retries(
+        Retries::default()
+            .max_attempts(2)
+            .first_delay(Duration::from_secs(5))
+            .jitter(0.0),
+    );
     inbox
         .store(vec![
             job("fails", "a", 0).ordered_by("a"),
@@ -333,8 +413,16 @@ async fn a_failing_head_holds_its_key_until_it_is_dead_then_the_rest_go_on() {
         ])
         .await
         .unwrap();
-    assert_eq!(worker.run_due().await.unwrap(), 2, "a0 and b0; a1 waits behind a0");
-    assert_eq!(worker.run_due().await.unwrap(), 0, "a0 is being retried: a1 still waits");
+    assert_eq!(
+        worker.run_due().await.unwrap(),
+        2,
+        "a0 and b0; a1 waits behind a0"
+    );
+    assert_eq!(
+        worker.run_due().await.unwrap(),
+        0,
+        "a0 is being retried: a1 still waits"
+    );
     now.fetch_add(5_000, Ordering::SeqCst);
     assert_eq!(worker.run_due().await.unwrap(), 1, "a0's last attempt");
     assert_eq!(inbox.stats().await.unwrap().dead, 1);
@@ -346,20 +434,35 @@ async fn a_failing_head_holds_its_key_until_it_is_dead_then_the_rest_go_on() {
 async fn shutdown_lets_quick_handlers_finish_and_hands_slow_ones_back() {
     let inbox = Inbox::sqlite(temp("shutdown")).unwrap();
     let router = EventRouter::new(EventKey::field("type"))
-        .on("quick", |_: Job| async { tokio::time::sleep(Duration::from_millis(100)).await })
-        .on("slow", |_: Job| async { tokio::time::sleep(Duration::from_secs(60)).await });
-    inbox.store(vec![job("quick", "q", 0), job("slow", "s", 0)]).await.unwrap();
-    let worker = Worker::new(inbox.clone(), router).poll_interval(Duration::from_millis(10)).start();
+        .on("quick", |_: Job| async {
+            tokio::time::sleep(Duration::from_millis(100)).await
+        })
+        .on("slow", |_: Job| async {
+            tokio::time::sleep(Duration::from_secs(60)).await
+        });
+    inbox
+        .store(vec![job("quick", "q", 0), job("slow", "s", 0)])
+        .await
+        .unwrap();
+    let worker = Worker::new(inbox.clone(), router)
+        .poll_interval(Duration::from_millis(10))
+        .start();
     while inbox.stats().await.unwrap().running < 2 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let stopped = worker.shutdown(Duration::from_millis(500)).await;
     assert_eq!((stopped.finished, stopped.handed_back), (1, 1));
     let events = inbox.list(Filter::new()).await.unwrap();
-    let slow = events.iter().find(|e| e.dedup_key.starts_with("slow")).unwrap();
+    let slow = events
+        .iter()
+        .find(|e| e.dedup_key.starts_with("slow"))
+        .unwrap();
     // Handed back: due at once, and the interrupted attempt does not count.
     assert_eq!((slow.state, slow.attempts), (EventState::Pending, 0));
-    let quick = events.iter().find(|e| e.dedup_key.starts_with("quick")).unwrap();
+    let quick = events
+        .iter()
+        .find(|e| e.dedup_key.starts_with("quick"))
+        .unwrap();
     assert_eq!(quick.state, EventState::Handled);
 }
 
@@ -376,20 +479,42 @@ async fn a_read_only_file_refuses_to_store_and_recovers() {
         .filter(|file| std::path::Path::new(file).exists())
         .collect();
     let chattr = |flag: &str| {
-        let status = std::process::Command::new("chattr").arg(flag).args(&files).status().unwrap();
-        assert!(status.success(), "chattr {flag} (the test needs root on ext4)");
+        let status = std::process::Command::new("chattr")
+            .arg(flag)
+            .args(&files)
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "chattr {flag} (the test needs root on ext4)"
+        );
     };
     chattr("+i");
     let refused = inbox.store(vec![job("job", "b", 0)]).await;
-    let reopened = Inbox::sqlite(&path).and_then(|_| Ok(()));
+    let reopened = Inbox::sqlite(&path).map(|_| ());
     chattr("-i");
     let refused = refused.unwrap_err();
     assert!(
-        matches!(refused.kind(), InboxErrorKind::ReadOnly | InboxErrorKind::Storage),
+        matches!(
+            refused.kind(),
+            InboxErrorKind::ReadOnly | InboxErrorKind::Storage
+        ),
         "{refused}"
     );
-    assert!(refused.to_string().contains("cannot be written") || refused.to_string().contains("could not store"), "{refused}");
-    drop(reopened);
-    assert_eq!(inbox.store(vec![job("job", "b", 0)]).await.unwrap().new_events, 1);
+    assert!(
+        refused.to_string().contains("cannot be written")
+            || refused.to_string().contains("could not store"),
+        "{refused}"
+    );
+    let reopened = reopened.unwrap_err();
+    assert_eq!(reopened.kind(), InboxErrorKind::ReadOnly, "{reopened}");
+    assert_eq!(
+        inbox
+            .store(vec![job("job", "b", 0)])
+            .await
+            .unwrap()
+            .new_events,
+        1
+    );
     assert_eq!(inbox.stats().await.unwrap().events, 2);
 }

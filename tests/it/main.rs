@@ -7,6 +7,9 @@
 mod common;
 #[path = "../example_servers/mod.rs"]
 mod example_servers;
+#[cfg(feature = "postgres")]
+#[path = "../postgres/mod.rs"]
+mod postgres;
 #[path = "../redis/mod.rs"]
 mod redis;
 #[path = "../signer/mod.rs"]
@@ -24,6 +27,7 @@ mod hostile_clients;
 mod hyper_incoming;
 mod idempotency;
 mod inbox;
+mod inbox_postgres;
 mod inbox_worker;
 mod interop;
 mod layer;

@@ -157,7 +157,8 @@ async fn open_postgres(_url: &str) -> Result<Inbox, (u8, String)> {
 }
 
 fn show(event: &EventRecord) {
-    let time = |at: Option<SystemTime>| at.map_or_else(|| "-".to_owned(), |at| format!("{} ago", age(at)));
+    let time =
+        |at: Option<SystemTime>| at.map_or_else(|| "-".to_owned(), |at| format!("{} ago", age(at)));
     println!("id          {}", event.id);
     println!("delivery    {}", event.delivery_id);
     println!("scheme      {}", event.scheme);
@@ -173,7 +174,10 @@ fn show(event: &EventRecord) {
         println!("next        in {}", seconds(wait));
     }
     if event.lease_until.is_some() {
-        println!("leased      until {}", time(event.lease_until).replace(" ago", " (ago)"));
+        println!(
+            "leased      until {}",
+            time(event.lease_until).replace(" ago", " (ago)")
+        );
     }
     if event.finished_at.is_some() {
         println!("finished    {}", time(event.finished_at));

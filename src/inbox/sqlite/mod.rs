@@ -77,6 +77,9 @@ impl SqliteInbox {
         }
         connection.pragma_update(None, "synchronous", "FULL")?;
         schema::prepare(&mut connection)?;
+        // A write now, so that a file that cannot be written is refused at start-up rather
+        // than at the first delivery.
+        connection.pragma_update(None, "user_version", schema::SCHEMA_VERSION)?;
         if let Some(max_bytes) = max_bytes {
             let page_size: u64 =
                 connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
@@ -120,7 +123,7 @@ impl SqliteInbox {
         T: Send + 'static,
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        let (task, answer) = Task::new(operation);
+        let (task, answer) = Task::queued(operation);
         let sent = self
             .work
             .as_ref()

@@ -36,8 +36,8 @@ pub(super) fn store(
         }
     }
     if let Some(&delivery_id) = new.first() {
-        let mut name = transaction
-            .prepare_cached("UPDATE events SET delivery_id = ?1 WHERE id = ?2")?;
+        let mut name =
+            transaction.prepare_cached("UPDATE events SET delivery_id = ?1 WHERE id = ?2")?;
         for id in &new {
             name.execute(params![delivery_id, id])?;
         }
@@ -147,7 +147,13 @@ pub(super) fn finish(
         Outcome::Released => ("pending", attempt.saturating_sub(1), now_ms, None, None),
     };
     let changed = statement.execute(params![
-        claim.id, claim.attempt, state, attempts, next_at, error, finished
+        claim.id,
+        claim.attempt,
+        state,
+        attempts,
+        next_at,
+        error,
+        finished
     ])?;
     Ok(changed == 1)
 }
@@ -181,12 +187,12 @@ pub(super) fn retry(
 }
 
 /// Deletes handled events finished before `before_ms` (and dead ones too, when `dead`).
-pub(super) fn purge(
-    transaction: &Connection,
-    before_ms: i64,
-    dead: bool,
-) -> rusqlite::Result<u64> {
-    let states = if dead { "('handled', 'dead')" } else { "('handled')" };
+pub(super) fn purge(transaction: &Connection, before_ms: i64, dead: bool) -> rusqlite::Result<u64> {
+    let states = if dead {
+        "('handled', 'dead')"
+    } else {
+        "('handled')"
+    };
     let deleted = transaction.execute(
         &format!("DELETE FROM events WHERE state IN {states} AND finished_ms < ?1"),
         params![before_ms],

@@ -60,7 +60,11 @@ async fn deliveries_arriving_together_share_a_commit() {
             assert_eq!(store.await.unwrap().unwrap().new_events, 1);
         }
         if grouped {
-            assert!(sqlite.commits() < 200, "{} commits for 200 deliveries", sqlite.commits());
+            assert!(
+                sqlite.commits() < 200,
+                "{} commits for 200 deliveries",
+                sqlite.commits()
+            );
         } else {
             assert_eq!(sqlite.commits(), 200);
         }

@@ -36,7 +36,9 @@ where
     T: Send + 'static,
     F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
 {
-    pub(super) fn new(operation: F) -> (Box<dyn Work>, oneshot::Receiver<Result<T, InboxError>>) {
+    pub(super) fn queued(
+        operation: F,
+    ) -> (Box<dyn Work>, oneshot::Receiver<Result<T, InboxError>>) {
         let (reply, answer) = oneshot::channel();
         let task = Self {
             operation: Some(operation),

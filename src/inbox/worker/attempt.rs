@@ -41,7 +41,10 @@ pub(super) async fn run(
             let event: Box<RawValue> = serde_json::from_slice(&event.payload).map_err(|error| {
                 Failure::Permanent(format!("the stored event is not JSON: {error}"))
             })?;
-            match router.dispatch_stored(&scheme, &event, &headers, attempt).await {
+            match router
+                .dispatch_stored(&scheme, &event, &headers, attempt)
+                .await
+            {
                 Ok(_) => Ok(()),
                 Err(error) => match error.kind() {
                     DispatchErrorKind::HandlerFailed => Err(Failure::Retry(error.to_string())),

@@ -112,9 +112,17 @@ mod tests {
         let delays: Vec<_> = (1..=5).map(|n| retries.delay_after(n).as_secs()).collect();
         assert_eq!(delays, [10, 20, 40, 60, 60]);
         let jittered: Vec<_> = (0..200).map(|_| retries.jittered_delay_after(2)).collect();
-        assert!(jittered.iter().all(|d| *d <= Duration::from_secs(20) && *d >= Duration::from_secs(10)));
+        assert!(
+            jittered
+                .iter()
+                .all(|d| *d <= Duration::from_secs(20) && *d >= Duration::from_secs(10))
+        );
         let distinct: std::collections::HashSet<_> = jittered.iter().collect();
-        assert!(distinct.len() > 100, "jitter spreads the waits: {} distinct", distinct.len());
+        assert!(
+            distinct.len() > 100,
+            "jitter spreads the waits: {} distinct",
+            distinct.len()
+        );
         assert_eq!(retries.delay_after(u32::MAX), Duration::from_secs(60));
     }
 }
