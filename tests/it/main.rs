@@ -27,6 +27,7 @@ mod hostile_clients;
 mod hyper_incoming;
 mod idempotency;
 mod inbox;
+mod inbox_crash;
 mod inbox_postgres;
 mod inbox_worker;
 mod interop;
