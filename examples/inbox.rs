@@ -103,7 +103,12 @@ async fn run() -> Result<(), ExitCode> {
             }
         };
         let mut router = EventRouter::new(xero::EVENT_KEY);
-        for kind in ["INVOICE.CREATE", "INVOICE.UPDATE", "CONTACT.CREATE", "CONTACT.UPDATE"] {
+        for kind in [
+            "INVOICE.CREATE",
+            "INVOICE.UPDATE",
+            "CONTACT.CREATE",
+            "CONTACT.UPDATE",
+        ] {
             router = router.on(kind, handle.clone());
         }
         Worker::new(inbox.clone(), router)
@@ -125,8 +130,8 @@ async fn run() -> Result<(), ExitCode> {
     };
     if receive {
         // Events of one resource are handled in order: an UPDATE never before its CREATE.
-        let accept = Accept::new(inbox.clone())
-            .ordered_by(EventKey::fields(&["tenantId", "resourceId"]));
+        let accept =
+            Accept::new(inbox.clone()).ordered_by(EventKey::fields(&["tenantId", "resourceId"]));
         let app = Router::new().route(
             "/webhooks/xero",
             post_service(accept).layer(WebhookSignatureLayer::new(xero::Xero::new(key))),

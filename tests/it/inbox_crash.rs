@@ -69,7 +69,10 @@ async fn start(env: &[(&str, &str)], handled: &Handled) -> Child {
                     line[at..].split_whitespace().next().map(str::to_owned)
                 };
                 if let (Some(resource), Some(attempt)) = (field("resource"), field("attempt")) {
-                    handled.lock().unwrap().push((resource, attempt.parse().unwrap()));
+                    handled
+                        .lock()
+                        .unwrap()
+                        .push((resource, attempt.parse().unwrap()));
                 }
             }
         }
@@ -122,8 +125,11 @@ async fn send_all(ports: &[u16], acked: &Arc<AtomicUsize>) {
                         assert!(tries < 2000, "delivery {d} never acknowledged");
                         let port = ports[receiver % ports.len()];
                         let (mut parts, body) = request.clone().into_parts();
-                        parts.uri = format!("http://127.0.0.1:{port}/webhooks/xero").parse().unwrap();
-                        let sent = client.request(http::Request::from_parts(parts, Full::new(body)));
+                        parts.uri = format!("http://127.0.0.1:{port}/webhooks/xero")
+                            .parse()
+                            .unwrap();
+                        let sent =
+                            client.request(http::Request::from_parts(parts, Full::new(body)));
                         match tokio::time::timeout(Duration::from_secs(5), sent).await {
                             Ok(Ok(response)) if response.status() == http::StatusCode::OK => {
                                 acked.fetch_add(1, Ordering::SeqCst);
@@ -174,8 +180,14 @@ async fn check(handled: &Handled, inbox: &Inbox, running_at_kill: usize) {
     for (resource, _) in handled.iter() {
         *times.entry(resource.as_str()).or_default() += 1;
     }
-    let missing: Vec<_> = all.iter().filter(|r| !times.contains_key(r.as_str())).collect();
-    assert!(missing.is_empty(), "acknowledged but never handled: {missing:?}");
+    let missing: Vec<_> = all
+        .iter()
+        .filter(|r| !times.contains_key(r.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged but never handled: {missing:?}"
+    );
     let twice: usize = times.values().map(|n| n - 1).sum();
     eprintln!(
         "{} events, {} handled more than once, {running_at_kill} running at the kill",
@@ -240,7 +252,12 @@ async fn postgres_a_receiver_and_a_worker_killed_mid_run_lose_nothing() {
     let handled = Handled::default();
     let (r1, r2) = (free_port(), free_port());
     let (p1, p2) = (r1.to_string(), r2.to_string());
-    let common = [("DATABASE_URL", url.as_str()), ("WORK_MS", "10"), ("WORKERS", "8"), ("LEASE_MS", "1000")];
+    let common = [
+        ("DATABASE_URL", url.as_str()),
+        ("WORK_MS", "10"),
+        ("WORKERS", "8"),
+        ("LEASE_MS", "1000"),
+    ];
     let with = |extra: &[(&'static str, &str)]| -> Vec<(String, String)> {
         common
             .iter()

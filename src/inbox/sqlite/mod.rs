@@ -67,6 +67,9 @@ impl SqliteInbox {
 
     fn open_inner(path: &Path, max_bytes: Option<u64>, grouped: bool) -> Result<Self, InboxError> {
         let mut connection = Connection::open(path)?;
+        // Another process on the same file (the command line, looking in) holds the write
+        // lock for moments: wait for it rather than fail.
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
         let mode: String =
             connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {

@@ -51,6 +51,9 @@ pub(super) async fn run(config: Arc<Config>, mut phase: watch::Receiver<Phase>) 
         if *phase.borrow() != Phase::Running {
             break;
         }
+        // Ended attempts leave the set only when joined: join them all, so they free their
+        // place under the concurrency limit.
+        while running.try_join_next().is_some() {}
         if Instant::now() >= next_purge {
             next_purge = Instant::now() + config.purge_interval;
             purge(&config).await;
@@ -61,7 +64,8 @@ pub(super) async fn run(config: Arc<Config>, mut phase: watch::Receiver<Phase>) 
         stored.as_mut().enable();
         let free = config.concurrency - running.len();
         let mut claimed_all = false;
-        if free > 0 {
+        // Claim in batches of at least half the limit while busy: a claim is a write.
+        if free > 0 && (free * 2 >= config.concurrency || running.is_empty()) {
             match config.inbox.backend().claim(request(&config, free)).await {
                 Ok(claimed) => {
                     claimed_all = claimed.len() == free;
