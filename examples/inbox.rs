@@ -17,6 +17,7 @@
 //! | `LEASE_MS` | 30000 | a claim's lease |
 //! | `RETRY_DELAY_MS` | 10000 | the wait after a first failure (doubling after each next one) |
 //! | `FAIL_RESOURCE` | (unset) | events of this `resourceId` fail their first attempt: to watch a retry |
+//! | `INBOX_GROUP_COMMIT` | `on` | `off`: one transaction per delivery, to measure what group commit is worth (`benches/loopback/inbox.sh`) |
 //!
 //! Each handled event is logged at INFO with `resource=<resourceId> attempt=<n>`. On Ctrl-C or
 //! SIGTERM the workers stop claiming, finish what runs (up to 10 s), and hand the rest back.
@@ -156,9 +157,11 @@ async fn run() -> Result<(), ExitCode> {
 }
 
 async fn open() -> Result<Inbox, ExitCode> {
+    let grouped = std::env::var("INBOX_GROUP_COMMIT").map_or(true, |v| v != "off");
     #[cfg(feature = "postgres")]
     if let Ok(url) = std::env::var("DATABASE_URL") {
-        let inbox = Inbox::postgres(&url).await.map_err(|error| {
+        let connecting = tower_webhooks::inbox::PostgresInbox::connect_with(&url, 16, grouped);
+        let inbox = connecting.await.map(Inbox::from).map_err(|error| {
             eprintln!("error: the inbox at DATABASE_URL: {error}");
             ExitCode::FAILURE
         })?;
@@ -166,7 +169,12 @@ async fn open() -> Result<Inbox, ExitCode> {
         return Ok(inbox);
     }
     let path = std::env::var("INBOX_PATH").unwrap_or_else(|_| "webhooks.db".into());
-    let inbox = Inbox::sqlite(&path).map_err(|error| {
+    let opened = if grouped {
+        tower_webhooks::inbox::SqliteInbox::open(&path)
+    } else {
+        tower_webhooks::inbox::SqliteInbox::open_ungrouped(&path)
+    };
+    let inbox = opened.map(Inbox::from).map_err(|error| {
         eprintln!("error: the inbox at {path}: {error}");
         ExitCode::FAILURE
     })?;
