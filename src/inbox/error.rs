@@ -26,6 +26,9 @@ pub enum InboxErrorKind {
     ReadOnly,
     /// The writer has stopped (the inbox was dropped, or its thread failed).
     Closed,
+    /// Another process stores into this SQLite inbox (one process at a time may), or this one
+    /// was opened only to inspect.
+    Locked,
     /// The database server cannot be reached (PostgreSQL stopped, the network is down, the
     /// pool's connections are all busy for too long): nothing was stored.
     Unavailable,
@@ -111,6 +114,7 @@ impl fmt::Display for InboxError {
             InboxErrorKind::Full => "the inbox's disk is full",
             InboxErrorKind::ReadOnly => "the inbox cannot be written",
             InboxErrorKind::Closed => "the inbox's writer has stopped",
+            InboxErrorKind::Locked => "the inbox is another process's to store into",
             InboxErrorKind::Unavailable => "the inbox's database cannot be reached",
             InboxErrorKind::Storage => "the inbox could not store",
         };

@@ -15,12 +15,17 @@ pub(super) const APPLICATION_ID: i64 = 0x5457_484B;
 /// (claimed until `lease_until_ms`; the claim is named by `attempts`, which each claim counts
 /// up), `handled` (kept until retention purges it, so a provider's late retry is still
 /// recognised) or `dead` (failed `attempts` times, kept for a person to replay).
+///
+/// Every index a store writes to grows at its end (ids, times), so that a group commit writes
+/// few pages: the de-duplication keys are merged into `seen_keys` in batches (see
+/// `sqlite/keys.rs`), and ordering is checked by the claim's scan of the live events, not by
+/// an index on the order key.
 const SCHEMA_V1: &str = "
 CREATE TABLE events (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     delivery_id    INTEGER NOT NULL,
     scheme         TEXT NOT NULL,
-    dedup_key      TEXT NOT NULL UNIQUE,
+    dedup_key      TEXT NOT NULL,
     order_key      TEXT,
     payload        BLOB NOT NULL,
     headers        TEXT NOT NULL,
@@ -36,9 +41,14 @@ CREATE TABLE events (
     last_error     TEXT,
     finished_ms    INTEGER
 );
-CREATE INDEX events_due ON events (state, next_at_ms, id);
-CREATE INDEX events_order ON events (order_key, id) WHERE order_key IS NOT NULL;
+CREATE INDEX events_live ON events (id) WHERE state IN ('pending', 'running');
 CREATE INDEX events_finished ON events (state, finished_ms);
+CREATE TABLE seen_keys (
+    dedup_key TEXT PRIMARY KEY,
+    event_id  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE inbox_meta (merged_up_to INTEGER NOT NULL);
+INSERT INTO inbox_meta VALUES (0);
 ";
 
 /// Creates the schema in a new file, or checks an existing one: refuses a file that is not an

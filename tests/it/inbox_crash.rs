@@ -22,7 +22,7 @@ use tokio::{
     process::Child,
 };
 use tower_webhooks::{
-    inbox::{EventState, Filter, Inbox},
+    inbox::{EventState, Filter, Inbox, SqliteInbox},
     test_util::{Provider, Signer},
 };
 
@@ -226,7 +226,7 @@ async fn sqlite_a_server_killed_mid_run_loses_nothing_it_acknowledged() {
     server.start_kill().unwrap();
     server.wait().await.unwrap();
     // What was running when it died: the only events that may run twice.
-    let inbox = Inbox::sqlite(&path).unwrap();
+    let inbox = Inbox::from(SqliteInbox::inspect(&path).unwrap());
     let running = inbox
         .list(Filter::new().state(EventState::Running).limit(100_000))
         .await
@@ -237,7 +237,7 @@ async fn sqlite_a_server_killed_mid_run_loses_nothing_it_acknowledged() {
     drop(inbox);
     let _server = start(&env, &handled).await;
     sending.await.unwrap();
-    let inbox = Inbox::sqlite(&path).unwrap();
+    let inbox = Inbox::from(SqliteInbox::inspect(&path).unwrap());
     check(&handled, &inbox, running).await;
     let _ = std::fs::remove_dir_all(&dir);
 }

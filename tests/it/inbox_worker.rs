@@ -298,7 +298,8 @@ async fn a_crashed_worker_s_events_are_taken_again_once_its_lease_ends() {
                 while inbox.stats().await.unwrap().running == 0 {
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
-                std::mem::forget(worker);
+                // Its task keeps running until the runtime is dropped below, unsettled.
+                drop(worker);
             });
             drop(runtime);
         });
@@ -491,6 +492,7 @@ async fn a_read_only_file_refuses_to_store_and_recovers() {
     };
     chattr("+i");
     let refused = inbox.store(vec![job("job", "b", 0)]).await;
+    drop(inbox);
     let reopened = Inbox::sqlite(&path).map(|_| ());
     chattr("-i");
     let refused = refused.unwrap_err();
@@ -508,6 +510,7 @@ async fn a_read_only_file_refuses_to_store_and_recovers() {
     );
     let reopened = reopened.unwrap_err();
     assert_eq!(reopened.kind(), InboxErrorKind::ReadOnly, "{reopened}");
+    let inbox = Inbox::sqlite(&path).unwrap();
     assert_eq!(
         inbox
             .store(vec![job("job", "b", 0)])

@@ -138,7 +138,9 @@ async fn open(location: &str) -> Result<Inbox, (u8, String)> {
     if !std::path::Path::new(location).is_file() {
         return Err((USAGE, format!("no inbox at {location}")));
     }
-    Inbox::sqlite(location).map_err(|error| (USAGE, format!("{location}: {error}")))
+    tower_webhooks::inbox::SqliteInbox::inspect(location)
+        .map(Inbox::from)
+        .map_err(|error| (USAGE, format!("{location}: {error}")))
 }
 
 #[cfg(feature = "postgres")]

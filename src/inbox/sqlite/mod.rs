@@ -1,5 +1,6 @@
 //! [`SqliteInbox`]: the inbox in one SQLite file, written by one thread in groups.
 
+mod keys;
 mod ops;
 mod writer;
 
@@ -38,6 +39,8 @@ use writer::{Task, Work};
 /// One process writes the file; for several instances, use PostgreSQL.
 pub struct SqliteInbox {
     path: PathBuf,
+    /// Held while the inbox may store: the one writer the de-duplication relies on.
+    lock: Option<std::fs::File>,
     work: Option<mpsc::Sender<Box<dyn Work>>>,
     writer: Option<JoinHandle<()>>,
     commits: Arc<AtomicU64>,
@@ -46,15 +49,37 @@ pub struct SqliteInbox {
 
 impl SqliteInbox {
     /// Opens the inbox at `path`, creating it when the file does not exist.
+    ///
+    /// One process at a time stores into a file (a lock beside it, `<path>-lock`, says so): a
+    /// second `open` of it fails with [`InboxErrorKind::Locked`] while the first is open. Use
+    /// [`inspect`](Self::inspect) to look in beside a running receiver.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, InboxError> {
-        Self::open_inner(path.as_ref(), None, true)
+        Self::open_inner(path.as_ref(), None, Mode::Store { grouped: true })
+    }
+
+    /// Opens an existing inbox to look into and replay, beside the process that stores into
+    /// it: everything but [`Inbox::store`](super::Inbox::store), which it refuses. The command
+    /// line opens inboxes this way.
+    pub fn inspect(path: impl AsRef<Path>) -> Result<Self, InboxError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(InboxError::new(
+                InboxErrorKind::NotAnInbox,
+                format!("{} does not exist", path.display()),
+            ));
+        }
+        Self::open_inner(path, None, Mode::Inspect)
     }
 
     /// Opens the inbox at `path`, refusing to store ([`InboxErrorKind::Full`]) once the file
     /// would grow past about `max_bytes`: a flood of deliveries then gets `503` rather than
     /// filling the disk.
     pub fn open_capped(path: impl AsRef<Path>, max_bytes: u64) -> Result<Self, InboxError> {
-        Self::open_inner(path.as_ref(), Some(max_bytes), true)
+        Self::open_inner(
+            path.as_ref(),
+            Some(max_bytes),
+            Mode::Store { grouped: true },
+        )
     }
 
     /// Opens the inbox with group commit turned off: one transaction, one `fsync`, per
@@ -62,10 +87,14 @@ impl SqliteInbox {
     /// commit is worth (`benches/loopback`).
     #[doc(hidden)]
     pub fn open_ungrouped(path: impl AsRef<Path>) -> Result<Self, InboxError> {
-        Self::open_inner(path.as_ref(), None, false)
+        Self::open_inner(path.as_ref(), None, Mode::Store { grouped: false })
     }
 
-    fn open_inner(path: &Path, max_bytes: Option<u64>, grouped: bool) -> Result<Self, InboxError> {
+    fn open_inner(path: &Path, max_bytes: Option<u64>, mode: Mode) -> Result<Self, InboxError> {
+        let (lock, grouped) = match mode {
+            Mode::Store { grouped } => (Some(lock(path)?), grouped),
+            Mode::Inspect => (None, true),
+        };
         let mut connection = Connection::open(path)?;
         // Another process on the same file (the command line, looking in) holds the write
         // lock for moments: wait for it rather than fail.
@@ -88,6 +117,7 @@ impl SqliteInbox {
                 connection.pragma_query_value(None, "page_size", |row| row.get(0))?;
             connection.pragma_update(None, "max_page_count", (max_bytes / page_size).max(1))?;
         }
+        let keys = keys::RecentKeys::load(&connection)?;
         let (work, queue) = mpsc::channel();
         let commits = Arc::new(AtomicU64::new(0));
         let writer = std::thread::Builder::new()
@@ -95,11 +125,12 @@ impl SqliteInbox {
             .spawn({
                 let commits = Arc::clone(&commits);
                 let group = if grouped { writer::MAX_GROUP } else { 1 };
-                move || writer::write_groups(connection, &queue, &commits, group)
+                move || writer::write_groups(connection, keys, &queue, &commits, group)
             })
             .map_err(|e| InboxError::new(InboxErrorKind::Storage, e.to_string()))?;
         Ok(Self {
             path: path.to_owned(),
+            lock,
             work: Some(work),
             writer: Some(writer),
             commits,
@@ -124,7 +155,7 @@ impl SqliteInbox {
     fn execute<T, F>(&self, operation: F) -> BoxFuture<'_, Result<T, InboxError>>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+        F: FnOnce(&Connection, &mut keys::RecentKeys) -> rusqlite::Result<T> + Send + 'static,
     {
         let (task, answer) = Task::queued(operation);
         let sent = self
@@ -139,13 +170,60 @@ impl SqliteInbox {
     }
 }
 
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Store { grouped: bool },
+    Inspect,
+}
+
+/// Takes the lock beside the file that makes this process its one writer.
+fn lock(path: &Path) -> Result<std::fs::File, InboxError> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push("-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|error| {
+            let kind = if error.kind() == std::io::ErrorKind::PermissionDenied {
+                InboxErrorKind::ReadOnly
+            } else {
+                InboxErrorKind::Storage
+            };
+            InboxError::new(
+                kind,
+                format!("{}: {error}", Path::new(&lock_path).display()),
+            )
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(InboxError::new(
+            InboxErrorKind::Locked,
+            format!(
+                "another process stores into {}; open it with `inspect` to look in",
+                path.display()
+            ),
+        )),
+        Err(std::fs::TryLockError::Error(error)) => {
+            Err(InboxError::new(InboxErrorKind::Storage, error.to_string()))
+        }
+    }
+}
+
 impl Backend for SqliteInbox {
     fn store(
         &self,
         events: Vec<NewEvent>,
         now_ms: i64,
     ) -> BoxFuture<'_, Result<Stored, InboxError>> {
-        let stored = self.execute(move |tx| ops::store(tx, &events, now_ms));
+        if self.lock.is_none() {
+            return Box::pin(std::future::ready(Err(InboxError::new(
+                InboxErrorKind::Locked,
+                "the inbox was opened to inspect, not to store",
+            ))));
+        }
+        let stored = self.execute(move |tx, keys| ops::store(tx, keys, &events, now_ms));
         Box::pin(async move {
             Ok(Stored {
                 new_events: stored.await?,
@@ -154,11 +232,11 @@ impl Backend for SqliteInbox {
     }
 
     fn claim(&self, request: ClaimRequest) -> BoxFuture<'_, Result<Vec<Claimed>, InboxError>> {
-        self.execute(move |tx| ops::claim(tx, request))
+        self.execute(move |tx, _| ops::claim(tx, request))
     }
 
     fn renew(&self, claim: ClaimId, until_ms: i64) -> BoxFuture<'_, Result<bool, InboxError>> {
-        self.execute(move |tx| ops::renew(tx, claim, until_ms))
+        self.execute(move |tx, _| ops::renew(tx, claim, until_ms))
     }
 
     fn finish(
@@ -167,27 +245,27 @@ impl Backend for SqliteInbox {
         outcome: Outcome,
         now_ms: i64,
     ) -> BoxFuture<'_, Result<bool, InboxError>> {
-        self.execute(move |tx| ops::finish(tx, claim, &outcome, now_ms))
+        self.execute(move |tx, _| ops::finish(tx, claim, &outcome, now_ms))
     }
 
     fn retry(&self, target: RetryTarget, now_ms: i64) -> BoxFuture<'_, Result<u64, InboxError>> {
-        self.execute(move |tx| ops::retry(tx, target, now_ms))
+        self.execute(move |tx, _| ops::retry(tx, target, now_ms))
     }
 
     fn purge(&self, before_ms: i64, dead: bool) -> BoxFuture<'_, Result<u64, InboxError>> {
-        self.execute(move |tx| ops::purge(tx, before_ms, dead))
+        self.execute(move |tx, keys| ops::purge(tx, keys, before_ms, dead))
     }
 
     fn stats(&self, now_ms: i64) -> BoxFuture<'_, Result<Stats, InboxError>> {
-        self.execute(move |tx| ops::stats(tx, now_ms))
+        self.execute(move |tx, _| ops::stats(tx, now_ms))
     }
 
     fn event(&self, id: i64) -> BoxFuture<'_, Result<Option<EventRecord>, InboxError>> {
-        self.execute(move |tx| ops::event(tx, id))
+        self.execute(move |tx, _| ops::event(tx, id))
     }
 
     fn list(&self, filter: Filter) -> BoxFuture<'_, Result<Vec<EventRecord>, InboxError>> {
-        self.execute(move |tx| ops::list(tx, &filter))
+        self.execute(move |tx, _| ops::list(tx, &filter))
     }
 }
 

@@ -1,7 +1,10 @@
 //! The inbox's operations in SQL, each run by the writer inside a group's transaction.
 
+use std::collections::HashSet;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::keys::RecentKeys;
 use crate::inbox::event::{
     ClaimId, Claimed, EventRecord, EventState, Filter, NewEvent, Outcome, Stats, to_time,
 };
@@ -10,17 +13,34 @@ use crate::inbox::event::{
 /// the first new one is given.
 pub(super) fn store(
     transaction: &Connection,
+    keys: &mut RecentKeys,
     events: &[NewEvent],
     now_ms: i64,
 ) -> rusqlite::Result<usize> {
     let mut insert = transaction.prepare_cached(
-        "INSERT OR IGNORE INTO events (delivery_id, scheme, dedup_key, order_key, payload, \
-         headers, key_id, provider_id, signed_at_ms, received_ms, next_at_ms) \
-         VALUES (0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        "INSERT INTO events (delivery_id, scheme, dedup_key, order_key, payload, headers, \
+         key_id, provider_id, signed_at_ms, received_ms, next_at_ms) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
     )?;
-    let mut new = Vec::with_capacity(events.len());
+    let mut delivery_id = None;
+    let mut new = 0;
     for event in events {
-        let inserted = insert.execute(params![
+        if keys.contains(transaction, &event.dedup_key)? {
+            continue;
+        }
+        let id = match delivery_id {
+            Some(id) => id,
+            None => {
+                // AUTOINCREMENT: the next id is one past the sequence, and no id is reused.
+                let last: Option<i64> = transaction
+                    .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'events'")?
+                    .query_row([], |row| row.get(0))
+                    .optional()?;
+                *delivery_id.insert(last.unwrap_or(0) + 1)
+            }
+        };
+        insert.execute(params![
+            id,
             event.scheme,
             event.dedup_key,
             event.order_key,
@@ -31,18 +51,10 @@ pub(super) fn store(
             event.signed_at_ms,
             now_ms,
         ])?;
-        if inserted == 1 {
-            new.push(transaction.last_insert_rowid());
-        }
+        keys.add(&event.dedup_key, transaction.last_insert_rowid());
+        new += 1;
     }
-    if let Some(&delivery_id) = new.first() {
-        let mut name =
-            transaction.prepare_cached("UPDATE events SET delivery_id = ?1 WHERE id = ?2")?;
-        for id in &new {
-            name.execute(params![delivery_id, id])?;
-        }
-    }
-    Ok(new.len())
+    Ok(new)
 }
 
 /// What a claim asks for.
@@ -58,6 +70,10 @@ pub(crate) struct ClaimRequest {
 /// lease ran out (their worker died). An event with an order key waits while an earlier event
 /// with that key is pending or running. A lapsed claim on its last attempt is dead, not run
 /// again.
+///
+/// The live events (pending and running) are scanned in id order through their partial index,
+/// and the order keys seen so far block the later events that share them: an index on the
+/// order keys would cost a random page write per stored event.
 pub(super) fn claim(
     transaction: &Connection,
     request: ClaimRequest,
@@ -71,42 +87,53 @@ pub(super) fn claim(
     transaction.execute(
         "UPDATE events SET state = 'dead', finished_ms = ?1, lease_until_ms = NULL, \
          last_error = 'the lease ran out on the last attempt: its worker stopped or stalled' \
-         WHERE state = 'running' AND lease_until_ms <= ?1 AND attempts >= ?2",
+         WHERE state IN ('pending', 'running') AND state = 'running' \
+         AND lease_until_ms <= ?1 AND attempts >= ?2",
         params![now_ms, max_attempts],
     )?;
-    let mut due = transaction.prepare_cached(
-        "SELECT id, attempts, delivery_id, scheme, payload, headers FROM events AS e \
-         WHERE ((state = 'pending' AND next_at_ms <= ?1) \
-                OR (state = 'running' AND lease_until_ms <= ?1)) \
-           AND (order_key IS NULL OR NOT EXISTS ( \
-                SELECT 1 FROM events AS b WHERE b.order_key = e.order_key AND b.id < e.id \
-                AND b.state IN ('pending', 'running'))) \
-         ORDER BY id LIMIT ?2",
+    let mut live = transaction.prepare_cached(
+        "SELECT id, attempts, state = 'pending', next_at_ms, lease_until_ms, order_key \
+         FROM events INDEXED BY events_live WHERE state IN ('pending', 'running') ORDER BY id",
     )?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut claimed: Vec<Claimed> = due
-        .query_map(params![now_ms, limit], |row| {
-            Ok(Claimed {
-                claim: ClaimId {
-                    id: row.get(0)?,
-                    attempt: row.get::<_, u32>(1)? + 1,
-                },
-                delivery_id: row.get(2)?,
-                scheme: row.get(3)?,
-                payload: row.get(4)?,
-                headers: row.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut rows = live.query([])?;
+    let mut blocked: HashSet<String> = HashSet::new();
+    let mut due = Vec::new();
+    while due.len() < limit {
+        let Some(row) = rows.next()? else { break };
+        let pending: bool = row.get(2)?;
+        let is_due = if pending {
+            row.get::<_, i64>(3)? <= now_ms
+        } else {
+            row.get::<_, Option<i64>>(4)?
+                .is_some_and(|until| until <= now_ms)
+        };
+        if let Some(key) = row.get::<_, Option<String>>(5)? {
+            // The first live event of a key is its head; the rest wait behind it.
+            if !blocked.insert(key) {
+                continue;
+            }
+        }
+        if is_due {
+            due.push((row.get::<_, i64>(0)?, row.get::<_, u32>(1)? + 1));
+        }
+    }
+    drop(rows);
     let mut take = transaction.prepare_cached(
-        "UPDATE events SET state = 'running', attempts = ?2, lease_until_ms = ?3 WHERE id = ?1",
+        "UPDATE events SET state = 'running', attempts = ?2, lease_until_ms = ?3 WHERE id = ?1 \
+         RETURNING delivery_id, scheme, payload, headers",
     )?;
-    for event in &mut claimed {
-        take.execute(params![
-            event.claim.id,
-            event.claim.attempt,
-            now_ms.saturating_add(lease_ms)
-        ])?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for (id, attempt) in due {
+        let until = now_ms.saturating_add(lease_ms);
+        claimed.push(take.query_row(params![id, attempt, until], |row| {
+            Ok(Claimed {
+                claim: ClaimId { id, attempt },
+                delivery_id: row.get(0)?,
+                scheme: row.get(1)?,
+                payload: row.get(2)?,
+                headers: row.get(3)?,
+            })
+        })?);
     }
     Ok(claimed)
 }
@@ -186,13 +213,27 @@ pub(super) fn retry(
     Ok(changed as u64)
 }
 
-/// Deletes handled events finished before `before_ms` (and dead ones too, when `dead`).
-pub(super) fn purge(transaction: &Connection, before_ms: i64, dead: bool) -> rusqlite::Result<u64> {
+/// Deletes handled events finished before `before_ms` (and dead ones too, when `dead`), and
+/// their keys: the keys in memory are merged first, so every key is in `seen_keys`.
+pub(super) fn purge(
+    transaction: &Connection,
+    keys: &mut RecentKeys,
+    before_ms: i64,
+    dead: bool,
+) -> rusqlite::Result<u64> {
+    keys.merge(transaction)?;
     let states = if dead {
         "('handled', 'dead')"
     } else {
         "('handled')"
     };
+    transaction.execute(
+        &format!(
+            "DELETE FROM seen_keys WHERE dedup_key IN (SELECT dedup_key FROM events \
+             WHERE state IN {states} AND finished_ms < ?1)"
+        ),
+        params![before_ms],
+    )?;
     let deleted = transaction.execute(
         &format!("DELETE FROM events WHERE state IN {states} AND finished_ms < ?1"),
         params![before_ms],

@@ -125,3 +125,96 @@ fn next_key() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
+
+#[tokio::test]
+async fn one_process_stores_and_others_may_only_look_in() {
+    let path = temp("lock");
+    let inbox = Inbox::sqlite(&path).unwrap();
+    inbox.store(vec![event("a")]).await.unwrap();
+    let second = SqliteInbox::open(&path).unwrap_err();
+    assert_eq!(second.kind(), InboxErrorKind::Locked, "{second}");
+    let looking = Inbox::from(SqliteInbox::inspect(&path).unwrap());
+    assert_eq!(looking.stats().await.unwrap().events, 1);
+    let refused = looking.store(vec![event("b")]).await.unwrap_err();
+    assert_eq!(refused.kind(), InboxErrorKind::Locked, "{refused}");
+    drop(inbox);
+    // The lock goes with its holder.
+    let reopened = Inbox::sqlite(&path).unwrap();
+    assert_eq!(
+        reopened.store(vec![event("b")]).await.unwrap().new_events,
+        1
+    );
+}
+
+/// The keys live in memory until merged into `seen_keys`: a retry is recognised before the
+/// merge, after it, and after a reopen either side of it.
+#[tokio::test]
+async fn keys_are_recognised_in_memory_merged_and_after_a_reopen() {
+    let path = temp("keys");
+    let inbox = Inbox::sqlite(&path).unwrap();
+    inbox.store(vec![event("a"), event("b")]).await.unwrap();
+    assert_eq!(inbox.store(vec![event("a")]).await.unwrap().new_events, 0);
+    drop(inbox);
+    // Not merged: read back from `events` on open.
+    let inbox = Inbox::sqlite(&path).unwrap();
+    assert_eq!(inbox.store(vec![event("b")]).await.unwrap().new_events, 0);
+    // A purge merges every key first (and purges nothing here: nothing is handled).
+    assert_eq!(
+        inbox.purge(std::time::Duration::ZERO, true).await.unwrap(),
+        0
+    );
+    let merged: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM seen_keys", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(merged, 2);
+    assert_eq!(
+        inbox
+            .store(vec![event("a"), event("c")])
+            .await
+            .unwrap()
+            .new_events,
+        1
+    );
+    drop(inbox);
+    let inbox = Inbox::sqlite(&path).unwrap();
+    for key in ["a", "b", "c"] {
+        assert_eq!(
+            inbox.store(vec![event(key)]).await.unwrap().new_events,
+            0,
+            "{key}"
+        );
+    }
+    // Within one delivery, a repeated event is stored once.
+    assert_eq!(
+        inbox
+            .store(vec![event("d"), event("d")])
+            .await
+            .unwrap()
+            .new_events,
+        1
+    );
+    assert_eq!(inbox.stats().await.unwrap().events, 4);
+}
+
+#[tokio::test]
+async fn keys_merged_by_the_writer_are_still_recognised() {
+    let path = temp("merge");
+    let sqlite = SqliteInbox::open(&path).unwrap();
+    let inbox = Inbox::from(sqlite);
+    let count = super::keys::MERGE_AT + 100;
+    for chunk in (0..count).collect::<Vec<_>>().chunks(512) {
+        let events = chunk.iter().map(|n| event(&format!("m{n}"))).collect();
+        inbox.store(events).await.unwrap();
+    }
+    let merged: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM seen_keys", [], |row| row.get(0))
+        .unwrap();
+    assert!(merged as usize >= super::keys::MERGE_AT, "{merged} merged");
+    let again: Vec<_> = [0, 1, count / 2, count - 1]
+        .iter()
+        .map(|n| event(&format!("m{n}")))
+        .collect();
+    assert_eq!(inbox.store(again).await.unwrap().new_events, 0);
+}

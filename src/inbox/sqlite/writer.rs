@@ -12,6 +12,7 @@ use std::{
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use super::keys::{MERGE_AT, RecentKeys};
 use crate::inbox::InboxError;
 
 /// The most operations one transaction takes: a bound on how long one group holds the writer.
@@ -20,7 +21,7 @@ pub(super) const MAX_GROUP: usize = 1024;
 /// One queued operation: it runs inside the group's transaction, in a savepoint of its own,
 /// and is answered only after the group commits.
 pub(super) trait Work: Send {
-    fn run(&mut self, transaction: &Connection) -> rusqlite::Result<()>;
+    fn run(&mut self, transaction: &Connection, keys: &mut RecentKeys) -> rusqlite::Result<()>;
     fn answer(self: Box<Self>, committed: Result<(), InboxError>);
 }
 
@@ -34,7 +35,7 @@ pub(super) struct Task<T, F> {
 impl<T, F> Task<T, F>
 where
     T: Send + 'static,
-    F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    F: FnOnce(&Connection, &mut RecentKeys) -> rusqlite::Result<T> + Send + 'static,
 {
     pub(super) fn queued(
         operation: F,
@@ -52,11 +53,11 @@ where
 impl<T, F> Work for Task<T, F>
 where
     T: Send + 'static,
-    F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    F: FnOnce(&Connection, &mut RecentKeys) -> rusqlite::Result<T> + Send + 'static,
 {
-    fn run(&mut self, transaction: &Connection) -> rusqlite::Result<()> {
+    fn run(&mut self, transaction: &Connection, keys: &mut RecentKeys) -> rusqlite::Result<()> {
         if let Some(operation) = self.operation.take() {
-            self.value = Some(operation(transaction)?);
+            self.value = Some(operation(transaction, keys)?);
         }
         Ok(())
     }
@@ -75,6 +76,7 @@ where
 /// `max_group`: [`MAX_GROUP`], or 1 without group commit), runs them all in one transaction, commits once, and answers each.
 pub(super) fn write_groups(
     mut connection: Connection,
+    mut keys: RecentKeys,
     queue: &mpsc::Receiver<Box<dyn Work>>,
     commits: &AtomicU64,
     max_group: usize,
@@ -89,8 +91,15 @@ pub(super) fn write_groups(
         }
         let mut done = Vec::with_capacity(group.len());
         let mut failed = Vec::new();
-        match run_group(&mut connection, &mut group, &mut done, &mut failed) {
+        match run_group(
+            &mut connection,
+            &mut keys,
+            &mut group,
+            &mut done,
+            &mut failed,
+        ) {
             Ok(()) => {
+                keys.commit();
                 commits.fetch_add(1, Ordering::AcqRel);
                 for work in done {
                     work.answer(Ok(()));
@@ -98,6 +107,7 @@ pub(super) fn write_groups(
             }
             Err(error) => {
                 // Rolled back: nothing of the group is stored, and nothing is acknowledged.
+                keys.abort();
                 let error = InboxError::from(error);
                 tracing::error!(%error, "the inbox could not commit a group of operations");
                 for work in done.into_iter().chain(group) {
@@ -108,13 +118,30 @@ pub(super) fn write_groups(
         for (work, error) in failed {
             work.answer(Err(error));
         }
+        if keys.len() >= MERGE_AT {
+            if let Err(error) = merge(&mut connection, &mut keys) {
+                // The keys stay in memory; the next group tries again.
+                tracing::warn!(error = %InboxError::from(error), "the inbox could not merge its keys");
+            }
+        }
     }
+}
+
+fn merge(connection: &mut Connection, keys: &mut RecentKeys) -> rusqlite::Result<()> {
+    let transaction = connection.transaction()?;
+    let merged = keys.merge(&transaction).and_then(|()| transaction.commit());
+    match merged {
+        Ok(()) => keys.commit(),
+        Err(_) => keys.abort(),
+    }
+    merged
 }
 
 /// Runs the group in one transaction, moving each operation to `done` or `failed`; on an
 /// error that ends the transaction, what was not run is left in `group`.
 fn run_group(
     connection: &mut Connection,
+    keys: &mut RecentKeys,
     group: &mut VecDeque<Box<dyn Work>>,
     done: &mut Vec<Box<dyn Work>>,
     failed: &mut Vec<(Box<dyn Work>, InboxError)>,
@@ -129,13 +156,15 @@ fn run_group(
                 return Err(error);
             }
         };
-        match work.run(&savepoint) {
+        let mark = keys.mark();
+        match work.run(&savepoint, keys) {
             Ok(()) => {
                 done.push(work);
                 savepoint.commit()?;
             }
             Err(error) => {
                 drop(savepoint);
+                keys.undo_to(mark);
                 failed.push((work, InboxError::from(error)));
             }
         }

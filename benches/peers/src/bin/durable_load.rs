@@ -37,7 +37,9 @@ fn body() -> String {
 async fn response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<u16> {
     loop {
         if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = std::str::from_utf8(&buffer[..end]).ok()?.to_ascii_lowercase();
+            let head = std::str::from_utf8(&buffer[..end])
+                .ok()?
+                .to_ascii_lowercase();
             let status = head.split_whitespace().nth(1)?.parse().ok()?;
             let length: usize = head
                 .lines()
