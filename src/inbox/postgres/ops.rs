@@ -1,7 +1,7 @@
 //! The inbox's operations in PostgreSQL's SQL: the SQLite ones, with claims taken `FOR UPDATE
 //! SKIP LOCKED` so that workers in many processes never take one event twice.
 
-use tokio_postgres::Client;
+use deadpool_postgres::ClientWrapper as Client;
 use tokio_postgres::Row;
 
 use crate::inbox::{
@@ -53,7 +53,7 @@ pub(super) async fn store_group(
                                   WHERE e.dedup_key = i.dedup_key) \
                 ORDER BY dedup_key, ord \
              ), numbered AS ( \
-                SELECT nextval(pg_get_serial_sequence('tower_webhooks_events', 'id')) AS id, f.* \
+                SELECT nextval('tower_webhooks_events_id_seq') AS id, f.* \
                 FROM (SELECT * FROM fresh ORDER BY ord) AS f \
              ), inserted AS ( \
                 INSERT INTO tower_webhooks_events (id, delivery_id, scheme, dedup_key, \
@@ -104,17 +104,23 @@ pub(super) async fn claim(
     let max_attempts = i32::try_from(max_attempts).unwrap_or(i32::MAX);
     client
         .execute(
-            "UPDATE tower_webhooks_events SET state = 'dead', finished_ms = $1, \
+            &client
+                .prepare_cached(
+                    "UPDATE tower_webhooks_events SET state = 'dead', finished_ms = $1, \
              lease_until_ms = NULL, \
              last_error = 'the lease ran out on the last attempt: its worker stopped or stalled' \
              WHERE state = 'running' AND lease_until_ms <= $1 AND attempts >= $2",
+                )
+                .await?,
             &[&now_ms, &max_attempts],
         )
         .await?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = client
         .query(
-            "WITH due AS ( \
+            &client
+                .prepare_cached(
+                    "WITH due AS ( \
                 SELECT id FROM tower_webhooks_events AS e \
                 WHERE ((state = 'pending' AND next_at_ms <= $1) \
                        OR (state = 'running' AND lease_until_ms <= $1)) \
@@ -128,6 +134,8 @@ pub(super) async fn claim(
                 attempts = t.attempts + 1, lease_until_ms = $1 + $3 \
              FROM due WHERE t.id = due.id \
              RETURNING t.id, t.attempts, t.delivery_id, t.scheme, t.payload, t.headers",
+                )
+                .await?,
             &[&now_ms, &limit, &lease_ms],
         )
         .await?;
@@ -159,8 +167,12 @@ pub(super) async fn renew(
 ) -> Result<bool, InboxError> {
     let renewed = client
         .execute(
-            "UPDATE tower_webhooks_events SET lease_until_ms = $3 \
+            &client
+                .prepare_cached(
+                    "UPDATE tower_webhooks_events SET lease_until_ms = $3 \
              WHERE id = $1 AND attempts = $2 AND state = 'running'",
+                )
+                .await?,
             &[&claim.id, &attempt(claim), &until_ms],
         )
         .await?;
@@ -182,9 +194,13 @@ pub(super) async fn finish(
     };
     let changed = client
         .execute(
-            "UPDATE tower_webhooks_events SET state = $3, attempts = $4, next_at_ms = $5, \
+            &client
+                .prepare_cached(
+                    "UPDATE tower_webhooks_events SET state = $3, attempts = $4, next_at_ms = $5, \
              last_error = $6, finished_ms = $7, lease_until_ms = NULL \
              WHERE id = $1 AND attempts = $2 AND state = 'running'",
+                )
+                .await?,
             &[
                 &claim.id, &tried, &state, &attempts, &next_at, &error, &finished,
             ],
@@ -204,20 +220,34 @@ pub(super) async fn retry(
         RetryTarget::One(id) => {
             client
                 .execute(
-                    &format!("{SET} WHERE id = $2 AND state IN ('dead', 'pending')"),
+                    &client
+                        .prepare_cached(&format!(
+                            "{SET} WHERE id = $2 AND state IN ('dead', 'pending')"
+                        ))
+                        .await?,
                     &[&now_ms, &id],
                 )
                 .await?
         }
         RetryTarget::Dead => {
             client
-                .execute(&format!("{SET} WHERE state = 'dead'"), &[&now_ms])
+                .execute(
+                    &client
+                        .prepare_cached(&format!("{SET} WHERE state = 'dead'"))
+                        .await?,
+                    &[&now_ms],
+                )
                 .await?
         }
     };
     if changed > 0 {
         client
-            .execute("SELECT pg_notify('tower_webhooks_inbox', '')", &[])
+            .execute(
+                &client
+                    .prepare_cached("SELECT pg_notify('tower_webhooks_inbox', '')")
+                    .await?,
+                &[],
+            )
             .await?;
     }
     Ok(changed)
@@ -232,7 +262,11 @@ pub(super) async fn purge(client: &Client, before_ms: i64, dead: bool) -> Result
     let states: Vec<&str> = states.to_vec();
     Ok(client
         .execute(
-            "DELETE FROM tower_webhooks_events WHERE state = ANY($1) AND finished_ms < $2",
+            &client
+                .prepare_cached(
+                    "DELETE FROM tower_webhooks_events WHERE state = ANY($1) AND finished_ms < $2",
+                )
+                .await?,
             &[&states, &before_ms],
         )
         .await?)
@@ -241,7 +275,9 @@ pub(super) async fn purge(client: &Client, before_ms: i64, dead: bool) -> Result
 pub(super) async fn stats(client: &Client, now_ms: i64) -> Result<Stats, InboxError> {
     let row = client
         .query_one(
-            "SELECT count(*), \
+            &client
+                .prepare_cached(
+                    "SELECT count(*), \
                     count(*) FILTER (WHERE state = 'pending'), \
                     count(*) FILTER (WHERE state = 'pending' AND attempts > 0), \
                     count(*) FILTER (WHERE state = 'running'), \
@@ -250,6 +286,8 @@ pub(super) async fn stats(client: &Client, now_ms: i64) -> Result<Stats, InboxEr
                     coalesce(sum(attempts), 0)::int8, \
                     min(received_ms) FILTER (WHERE state IN ('pending', 'running')) \
              FROM tower_webhooks_events",
+                )
+                .await?,
             &[],
         )
         .await?;
@@ -306,7 +344,12 @@ fn record(row: &Row) -> Result<EventRecord, InboxError> {
 
 pub(super) async fn event(client: &Client, id: i64) -> Result<Option<EventRecord>, InboxError> {
     client
-        .query_opt(&format!("{RECORD} WHERE id = $1"), &[&id])
+        .query_opt(
+            &client
+                .prepare_cached(&format!("{RECORD} WHERE id = $1"))
+                .await?,
+            &[&id],
+        )
         .await?
         .as_ref()
         .map(record)
@@ -318,7 +361,11 @@ pub(super) async fn list(client: &Client, filter: &Filter) -> Result<Vec<EventRe
     let limit = i64::from(filter.limit_or_default());
     client
         .query(
-            &format!("{RECORD} WHERE ($1::text IS NULL OR state = $1) ORDER BY id DESC LIMIT $2"),
+            &client
+                .prepare_cached(&format!(
+                    "{RECORD} WHERE ($1::text IS NULL OR state = $1) ORDER BY id DESC LIMIT $2"
+                ))
+                .await?,
             &[&state, &limit],
         )
         .await?
