@@ -76,7 +76,8 @@
 //! | `ed25519` | no | the Ed25519 schemes: Standard Webhooks `v1a` and Discord |
 //! | `redis` | no | `idempotency::RedisStore`, claims shared between instances |
 //! | `test-util` | no | `test_util::Signer`: correctly and wrongly signed requests for your handlers' tests |
-//! | `inbox` | no | `inbox::SqliteInbox`: verified deliveries stored durably in SQLite (bundled) before they are acknowledged; the start of the durable inbox |
+//! | `inbox` | no | the durable inbox: `inbox::Accept` stores verified deliveries in SQLite (bundled) before acknowledging them, `inbox::Worker` handles them later with leases, retries and dead events |
+//! | `postgres` | no | `inbox::PostgresInbox`: the inbox in PostgreSQL, shared by many receivers and workers (`tokio-postgres`, `deadpool-postgres`) |
 //! | `cli` | no | the `tower-webhooks` command: sign, send, Xero's "Intent to receive", a conformance check, verifying a captured request |
 //!
 //! Without default features the crate builds for tonic and plain hyper: the layer, every scheme,

@@ -75,13 +75,27 @@
 //! dead event then runs after them, out of order. Events with other keys, or none, never wait
 //! for it.
 //!
+//! # Databases
+//!
+//! | | [`SqliteInbox`] (feature `inbox`) | `PostgresInbox` (feature `postgres`) |
+//! |---|---|---|
+//! | set-up | a file path; SQLite is bundled | a `postgres://` URL; the tables are created on first connect |
+//! | processes | one stores into a file (a lock beside it says so); others [`inspect`](SqliteInbox::inspect) it | any number of receivers and workers share one database |
+//! | group commit | every operation queued while the last commit ran, one transaction | every delivery queued while the last insert ran, one statement |
+//! | claims | one writer: a claim cannot race | `FOR UPDATE SKIP LOCKED` |
+//! | waking idle workers | in the process | `LISTEN`/`NOTIFY`, and polling in case a notification is lost |
+//!
+//! Both refuse a database that is not an inbox or was written by a newer version, and leave it
+//! as it was. The PostgreSQL connection has no TLS yet: keep it on a private network.
+//!
 //! # Inspecting
 //!
 //! [`Inbox::stats`] counts what is pending, retrying, running, handled and dead and the age of
 //! the oldest pending event; [`Inbox::list`] and [`Inbox::event`] show events with their last
 //! error and attempts; the `tower-webhooks inbox` command does the same from a shell. The
 //! worker logs each failure, retry and death with `tracing`, and counts them
-//! ([`Worker::counters`]).
+//! ([`Worker::counters`]). Both are plain values: feed them to the metrics library you use (a
+//! gauge per [`Stats`] field, polled), which is why the crate takes no dependency on one.
 
 mod accept;
 mod backend;

@@ -123,6 +123,28 @@ async fn the_demo_shows_intent_to_receive_and_an_accepted_batch() {
     );
 }
 
+#[cfg(feature = "inbox")]
+#[tokio::test]
+async fn the_inbox_demo_acknowledges_fast_retries_a_failure_and_loses_nothing_to_a_kill() {
+    let output = tokio::time::timeout(Duration::from_secs(90), command("inbox_demo", &[]).output())
+        .await
+        .expect("the inbox demo finishes within 90 s")
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("-> 200 OK each"), "{stdout}");
+    assert!(stdout.contains("demo-3-1 failed on attempt 1"), "{stdout}");
+    assert!(stdout.contains("SIGKILL the receiver with"), "{stdout}");
+    assert!(
+        stdout.contains("24 of 24 acknowledged events handled, none lost"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("demo-3-1 failed once and was handled on its second attempt"),
+        "{stdout}"
+    );
+}
+
 /// Sends `request` over HTTP/1.1 to the server at `url`; the status and the body.
 async fn post_http1(
     url: &str,
