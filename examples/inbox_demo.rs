@@ -93,24 +93,24 @@ async fn receiver(env: &[(&str, String)], handled: &Handled) -> Child {
                     "  receiver: {} failed on attempt 1 (a handler error): retried later",
                     field("resource").unwrap_or_default()
                 );
-            } else if line.contains("handled Xero event") {
-                if let (Some(resource), Some(attempt)) = (field("resource"), field("attempt")) {
-                    let attempt: u32 = attempt.parse().unwrap_or(0);
-                    if resource == FAILING {
-                        println!("  receiver: {resource} handled on attempt {attempt}");
-                    } else if attempt > 1 {
-                        println!(
-                            "  receiver: {resource} handled on attempt {attempt} (it was running \
+            } else if line.contains("handled Xero event")
+                && let (Some(resource), Some(attempt)) = (field("resource"), field("attempt"))
+            {
+                let attempt: u32 = attempt.parse().unwrap_or(0);
+                if resource == FAILING {
+                    println!("  receiver: {resource} handled on attempt {attempt}");
+                } else if attempt > 1 {
+                    println!(
+                        "  receiver: {resource} handled on attempt {attempt} (it was running \
                              at the kill: taken again once its lease ran out)"
-                        );
-                    }
-                    handled
-                        .lock()
-                        .unwrap()
-                        .entry(resource)
-                        .or_default()
-                        .push(attempt);
+                    );
                 }
+                handled
+                    .lock()
+                    .unwrap()
+                    .entry(resource)
+                    .or_default()
+                    .push(attempt);
             }
         }
     });

@@ -286,10 +286,10 @@ async fn run(
     let mut mid_way = Some(mid_way);
     let mut tasks = Vec::with_capacity(deliveries.len());
     for (n, delivery) in deliveries.into_iter().enumerate() {
-        if n == half {
-            if let Some(hook) = mid_way.take() {
-                hook();
-            }
+        if n == half
+            && let Some(hook) = mid_way.take()
+        {
+            hook();
         }
         let permit = Arc::clone(&gate).acquire_owned().await.unwrap();
         let (client, figures, addr) = (client.clone(), Arc::clone(&figures), addr.to_owned());

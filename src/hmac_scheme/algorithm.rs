@@ -94,7 +94,7 @@ impl Encoding {
         let mut scratch = [0u8; 96];
         let len = match self {
             Self::Hex => {
-                if text.len() % 2 != 0 || text.len() > 128 {
+                if !text.len().is_multiple_of(2) || text.len() > 128 {
                     return None;
                 }
                 for (byte, pair) in scratch.iter_mut().zip(text.chunks_exact(2)) {

@@ -72,15 +72,15 @@ impl HmacScheme {
     pub(super) fn mismatch(&self, head: &Parts, message: &[&[u8]], tags: &[Tag]) -> Rejection {
         let rejection = Rejection::signature_mismatch();
         let size: usize = message.iter().map(|part| part.len()).sum();
-        if !self.near_misses.is_empty() && size <= MAX_HINTED_BYTES {
-            if let Some(_pass) = self.hint_gate.try_enter() {
-                if let Some(miss) = self.near_misses.iter().find(|miss| {
-                    self.algorithm
-                        .matches_any(miss.key.expose_secret(), message, tags)
-                }) {
-                    return rejection.with_hint(miss.hint);
-                }
-            }
+        if !self.near_misses.is_empty()
+            && size <= MAX_HINTED_BYTES
+            && let Some(_pass) = self.hint_gate.try_enter()
+            && let Some(miss) = self.near_misses.iter().find(|miss| {
+                self.algorithm
+                    .matches_any(miss.key.expose_secret(), message, tags)
+            })
+        {
+            return rejection.with_hint(miss.hint);
         }
         if head.headers.contains_key(http::header::VIA)
             || head.headers.contains_key(http::header::FORWARDED)

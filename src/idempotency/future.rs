@@ -148,10 +148,10 @@ async fn renewing<F: Future, St: Store>(
         if claims.is_empty() {
             return Poll::Pending;
         }
-        if let Some(running) = renewal.as_mut() {
-            if running.as_mut().poll(cx).is_ready() {
-                renewal = None;
-            }
+        if let Some(running) = renewal.as_mut()
+            && running.as_mut().poll(cx).is_ready()
+        {
+            renewal = None;
         }
         if renewal.is_none() && timer.as_mut().poll(cx).is_ready() {
             let mut running = Box::pin(claims.renew());

@@ -7,13 +7,13 @@ use crate::{EventLayout, VerificationInfo, Verified};
 /// The keys to claim: one per delivery, or one per event for a batched layout.
 pub(crate) fn keys_of(verified: &Verified, info: &VerificationInfo) -> Vec<String> {
     let scheme = verified.scheme();
-    if let EventLayout::Field(field) = verified.event_layout() {
-        if let Some(events) = batch_events(verified.body(), field) {
-            return events
-                .iter()
-                .map(|event| format!("{scheme}:event:{}", hash(event)))
-                .collect();
-        }
+    if let EventLayout::Field(field) = verified.event_layout()
+        && let Some(events) = batch_events(verified.body(), field)
+    {
+        return events
+            .iter()
+            .map(|event| format!("{scheme}:event:{}", hash(event)))
+            .collect();
     }
     if let Some(id) = info.idempotency_key() {
         return vec![format!("{scheme}:id:{id}")];

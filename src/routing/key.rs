@@ -57,6 +57,7 @@ impl EventKey {
     }
 
     /// The header it reads, when it reads one.
+    #[cfg(feature = "inbox")]
     pub(crate) fn header_name(&self) -> Option<&HeaderName> {
         match &self.0 {
             Source::Header(name) => Some(name),

@@ -170,7 +170,7 @@ fn ed25519(secret: &[u8], message: &[u8]) -> Vec<u8> {
 
 #[cfg(feature = "ed25519")]
 fn unhex(text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     text.chunks(2)

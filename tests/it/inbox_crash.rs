@@ -58,10 +58,10 @@ async fn start(env: &[(&str, &str)], handled: &Handled) -> Child {
     tokio::spawn(async move {
         let mut ready = Some(ready);
         while let Ok(Some(line)) = lines.next_line().await {
-            if line.contains("listening on") || line.contains("working on the inbox") {
-                if let Some(ready) = ready.take() {
-                    let _ = ready.send(());
-                }
+            if (line.contains("listening on") || line.contains("working on the inbox"))
+                && let Some(ready) = ready.take()
+            {
+                let _ = ready.send(());
             }
             if line.contains("handled Xero event") {
                 let field = |name: &str| {

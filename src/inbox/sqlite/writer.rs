@@ -118,11 +118,11 @@ pub(super) fn write_groups(
         for (work, error) in failed {
             work.answer(Err(error));
         }
-        if keys.len() >= MERGE_AT {
-            if let Err(error) = merge(&mut connection, &mut keys) {
-                // The keys stay in memory; the next group tries again.
-                tracing::warn!(error = %InboxError::from(error), "the inbox could not merge its keys");
-            }
+        if keys.len() >= MERGE_AT
+            && let Err(error) = merge(&mut connection, &mut keys)
+        {
+            // The keys stay in memory; the next group tries again.
+            tracing::warn!(error = %InboxError::from(error), "the inbox could not merge its keys");
         }
     }
 }
