@@ -129,7 +129,11 @@ impl Accept {
                     .collect();
             }
         }
-        let whole: Option<&RawValue> = serde_json::from_slice(verified.body()).ok();
+        // Parsed only to read the order key from.
+        let whole: Option<&RawValue> = self
+            .order
+            .as_ref()
+            .and_then(|_| serde_json::from_slice(verified.body()).ok());
         keys.iter()
             .take(1)
             .map(|key| row(key, verified.body(), whole))

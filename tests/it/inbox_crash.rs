@@ -55,9 +55,14 @@ async fn start(env: &[(&str, &str)], handled: &Handled) -> Child {
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let (ready, started) = tokio::sync::oneshot::channel();
     let handled = Arc::clone(handled);
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let early = Arc::clone(&log);
     tokio::spawn(async move {
         let mut ready = Some(ready);
         while let Ok(Some(line)) = lines.next_line().await {
+            if ready.is_some() {
+                early.lock().unwrap().push(line.clone());
+            }
             if (line.contains("listening on") || line.contains("working on the inbox"))
                 && let Some(ready) = ready.take()
             {
@@ -77,10 +82,12 @@ async fn start(env: &[(&str, &str)], handled: &Handled) -> Child {
             }
         }
     });
-    tokio::time::timeout(Duration::from_secs(30), started)
-        .await
-        .expect("the example starts within 30 s")
-        .expect("the example starts");
+    let started = tokio::time::timeout(Duration::from_secs(30), started).await;
+    assert!(
+        matches!(started, Ok(Ok(()))),
+        "the example did not start within 30 s: {:?}",
+        log.lock().unwrap()
+    );
     child
 }
 

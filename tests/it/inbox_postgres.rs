@@ -256,3 +256,56 @@ async fn a_server_stopped_and_started_again_costs_503s_never_a_false_200() {
         "the 503'd delivery is not stored"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_the_database_refuses_costs_only_itself() {
+    let server = Postgres::start();
+    let inbox = Inbox::postgres(&server.database()).await.unwrap();
+    // PostgreSQL's text holds no NUL: this one is refused, in whatever group it lands.
+    let stores: Vec<_> = (0..40)
+        .map(|n| {
+            let inbox = inbox.clone();
+            tokio::spawn(async move {
+                let key = if n == 20 {
+                    "bad\0key".to_owned()
+                } else {
+                    format!("k{n}")
+                };
+                let event = NewEvent::new("test", &key, br#"{"type":"job"}"#.to_vec());
+                inbox.store(vec![event]).await
+            })
+        })
+        .collect();
+    let mut refused = 0;
+    for store in stores {
+        match store.await.unwrap() {
+            Ok(stored) => assert_eq!(stored.new_events, 1),
+            Err(error) => {
+                assert_eq!(error.kind(), InboxErrorKind::Storage, "{error}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(refused, 1);
+    assert_eq!(inbox.stats().await.unwrap().events, 39);
+}
+
+#[tokio::test]
+async fn inspecting_a_database_without_an_inbox_creates_nothing() {
+    let server = Postgres::start();
+    let url = server.database();
+    let refused = tower_webhooks::inbox::PostgresInbox::inspect(&url)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), InboxErrorKind::NotAnInbox, "{refused}");
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let tables: i64 = client
+        .query_one("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'tower_webhooks%'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0);
+}

@@ -130,7 +130,8 @@ pub(crate) async fn run(args: InboxArgs) -> Outcome {
     }
 }
 
-/// Opens an inbox that exists: inspecting never creates one.
+/// Opens an inbox that exists, beside the process that stores into it: inspecting never
+/// creates one.
 async fn open(location: &str) -> Result<Inbox, (u8, String)> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         return open_postgres(location).await;
@@ -145,8 +146,9 @@ async fn open(location: &str) -> Result<Inbox, (u8, String)> {
 
 #[cfg(feature = "postgres")]
 async fn open_postgres(url: &str) -> Result<Inbox, (u8, String)> {
-    Inbox::postgres(url)
+    tower_webhooks::inbox::PostgresInbox::inspect(url)
         .await
+        .map(Inbox::from)
         .map_err(|error| (USAGE, error.to_string()))
 }
 

@@ -20,6 +20,9 @@ use super::{
 /// The most deliveries one statement stores.
 const MAX_GROUP: usize = 1024;
 
+/// Groups in flight at once: while one commits (a WAL flush), the next gathers and runs.
+const WRITERS: usize = 2;
+
 /// The inbox in a PostgreSQL database: several receivers store into it and several workers
 /// take from it, each event claimed by one worker at a time (`FOR UPDATE SKIP LOCKED` and a
 /// lease). Open it, then make it an [`Inbox`](super::Inbox).
@@ -36,7 +39,7 @@ pub struct PostgresInbox {
     groups: mpsc::UnboundedSender<Job>,
     notified: Arc<Notify>,
     listener: tokio::task::JoinHandle<()>,
-    writer: tokio::task::JoinHandle<()>,
+    writers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 struct Job {
@@ -53,7 +56,14 @@ impl PostgresInbox {
     ///
     /// Outside a Tokio runtime.
     pub async fn connect(url: &str) -> Result<Self, InboxError> {
-        Self::connect_with(url, 16, true).await
+        Self::connect_inner(url, 16, true, true).await
+    }
+
+    /// Connects to an existing inbox to look into and replay (the command line does): a
+    /// database without the inbox's tables is refused ([`InboxErrorKind::NotAnInbox`]), not
+    /// given them.
+    pub async fn inspect(url: &str) -> Result<Self, InboxError> {
+        Self::connect_inner(url, 2, true, false).await
     }
 
     /// Connects with a pool of `connections`, and with group commit turned off when
@@ -63,6 +73,15 @@ impl PostgresInbox {
         url: &str,
         connections: usize,
         grouped: bool,
+    ) -> Result<Self, InboxError> {
+        Self::connect_inner(url, connections, grouped, true).await
+    }
+
+    async fn connect_inner(
+        url: &str,
+        connections: usize,
+        grouped: bool,
+        create: bool,
     ) -> Result<Self, InboxError> {
         let config: tokio_postgres::Config = url.parse().map_err(|error| {
             InboxError::new(
@@ -86,19 +105,24 @@ impl PostgresInbox {
             .build()
             .map_err(|error| InboxError::new(InboxErrorKind::Storage, error.to_string()))?;
         let mut client = pool.get().await?;
-        schema::prepare(&mut client).await?;
+        schema::prepare(&mut client, create).await?;
         drop(client);
         let notified = Arc::new(Notify::new());
         let listener = tokio::spawn(listen::listen(config, Arc::clone(&notified)));
         let (groups, queue) = mpsc::unbounded_channel();
         let max_group = if grouped { MAX_GROUP } else { 1 };
-        let writer = tokio::spawn(write_groups(pool.clone(), queue, max_group));
+        // Without group commit, one delivery at a time: the baseline group commit is measured
+        // against.
+        let queue = Arc::new(tokio::sync::Mutex::new(queue));
+        let writers = (0..if grouped { WRITERS } else { 1 })
+            .map(|_| tokio::spawn(write_groups(pool.clone(), Arc::clone(&queue), max_group)))
+            .collect();
         Ok(Self {
             pool,
             groups,
             notified,
             listener,
-            writer,
+            writers,
         })
     }
 
@@ -107,21 +131,40 @@ impl PostgresInbox {
     }
 }
 
-/// The writer: waits for a delivery, takes every other one queued behind it, and stores them
+/// A writer: waits for a delivery, takes every other one queued behind it, and stores them
 /// all in one statement.
-async fn write_groups(pool: Pool, mut queue: mpsc::UnboundedReceiver<Job>, max_group: usize) {
+async fn write_groups(
+    pool: Pool,
+    queue: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Job>>>,
+    max_group: usize,
+) {
     let mut group = Vec::new();
-    while queue.recv_many(&mut group, max_group).await > 0 {
+    loop {
+        // The queue is held only while a group is taken from it, not while it is stored.
+        if queue.lock().await.recv_many(&mut group, max_group).await == 0 {
+            return;
+        }
         let now_ms = group.iter().map(|job| job.now_ms).max().unwrap_or(0);
         let deliveries: Vec<&[NewEvent]> = group.iter().map(|job| job.events.as_slice()).collect();
-        let stored = match pool.get().await {
-            Ok(client) => ops::store_group(&client, &deliveries, now_ms).await,
+        let mut stored = match pool.get().await {
+            Ok(client) => ops::store_group(&client, &deliveries, now_ms)
+                .await
+                .map(|counts| counts.into_iter().map(Ok).collect()),
             Err(error) => Err(InboxError::from(error)),
         };
+        if let Err(error) = &stored
+            && deliveries.len() > 1
+            && error.kind() != InboxErrorKind::Unavailable
+        {
+            // One delivery the database refuses must not cost the others theirs: each alone.
+            stored = store_each(&pool, &deliveries, now_ms).await;
+        }
         match stored {
             Ok(counts) => {
                 for (job, new_events) in group.drain(..).zip(counts) {
-                    let _ = job.reply.send(Ok(Stored { new_events }));
+                    let _ = job
+                        .reply
+                        .send(new_events.map(|new_events| Stored { new_events }));
                 }
             }
             Err(error) => {
@@ -132,6 +175,25 @@ async fn write_groups(pool: Pool, mut queue: mpsc::UnboundedReceiver<Job>, max_g
             }
         }
     }
+}
+
+/// Stores the deliveries one statement each, each with its own outcome; fails as a whole only
+/// when the database is away.
+async fn store_each(
+    pool: &Pool,
+    deliveries: &[&[NewEvent]],
+    now_ms: i64,
+) -> Result<Vec<Result<usize, InboxError>>, InboxError> {
+    let client = pool.get().await?;
+    let mut outcomes = Vec::with_capacity(deliveries.len());
+    for delivery in deliveries {
+        match ops::store_group(&client, &[delivery], now_ms).await {
+            Ok(count) => outcomes.push(Ok(count[0])),
+            Err(error) if error.kind() == InboxErrorKind::Unavailable => return Err(error),
+            Err(error) => outcomes.push(Err(error)),
+        }
+    }
+    Ok(outcomes)
 }
 
 impl Backend for PostgresInbox {
@@ -208,6 +270,8 @@ impl fmt::Debug for PostgresInbox {
 impl Drop for PostgresInbox {
     fn drop(&mut self) {
         self.listener.abort();
-        self.writer.abort();
+        for writer in &self.writers {
+            writer.abort();
+        }
     }
 }

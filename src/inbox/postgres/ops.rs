@@ -1,6 +1,8 @@
 //! The inbox's operations in PostgreSQL's SQL: the SQLite ones, with claims taken `FOR UPDATE
 //! SKIP LOCKED` so that workers in many processes never take one event twice.
 
+use std::collections::HashMap;
+
 use deadpool_postgres::ClientWrapper as Client;
 use tokio_postgres::Row;
 
@@ -42,31 +44,19 @@ pub(super) async fn store_group(
     }
     let rows = client
         .query(
-            "WITH input AS ( \
-                SELECT * FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], \
-                    $5::bytea[], $6::text[], $7::text[], $8::text[], $9::int8[]) \
-                    WITH ORDINALITY AS r(job, scheme, dedup_key, order_key, payload, headers, \
-                    key_id, provider_id, signed_at_ms, ord) \
-             ), fresh AS ( \
-                SELECT DISTINCT ON (dedup_key) * FROM input AS i \
-                WHERE NOT EXISTS (SELECT 1 FROM tower_webhooks_events AS e \
-                                  WHERE e.dedup_key = i.dedup_key) \
-                ORDER BY dedup_key, ord \
-             ), numbered AS ( \
-                SELECT nextval('tower_webhooks_events_id_seq') AS id, f.* \
-                FROM (SELECT * FROM fresh ORDER BY ord) AS f \
-             ), inserted AS ( \
-                INSERT INTO tower_webhooks_events (id, delivery_id, scheme, dedup_key, \
-                    order_key, payload, headers, key_id, provider_id, signed_at_ms, \
-                    received_ms, next_at_ms) \
-                SELECT id, min(id) OVER (PARTITION BY job), scheme, dedup_key, order_key, \
-                    payload, headers, key_id, provider_id, signed_at_ms, $10, $10 \
-                FROM numbered \
-                ON CONFLICT (dedup_key) DO NOTHING \
-                RETURNING id \
+            "WITH numbered AS ( \
+                SELECT nextval('tower_webhooks_events_id_seq') AS id, r.* \
+                FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::bytea[], \
+                    $6::text[], $7::text[], $8::text[], $9::int8[]) \
+                    AS r(job, scheme, dedup_key, order_key, payload, headers, key_id, \
+                    provider_id, signed_at_ms) \
              ) \
-             SELECT n.job, pg_notify('tower_webhooks_inbox', '')::text \
-             FROM inserted JOIN numbered AS n ON n.id = inserted.id",
+             INSERT INTO tower_webhooks_events (id, delivery_id, scheme, dedup_key, order_key, \
+                payload, headers, key_id, provider_id, signed_at_ms, received_ms, next_at_ms) \
+             SELECT id, min(id) OVER (PARTITION BY job), scheme, dedup_key, order_key, payload, \
+                headers, key_id, provider_id, signed_at_ms, $10, $10 FROM numbered \
+             ON CONFLICT (dedup_key) DO NOTHING \
+             RETURNING dedup_key, pg_notify('tower_webhooks_inbox', '')::text",
             &[
                 &job,
                 &scheme,
@@ -81,11 +71,20 @@ pub(super) async fn store_group(
             ],
         )
         .await?;
+    // Each stored key counts for the first delivery of the group that holds it.
+    let mut first_holder: HashMap<&str, usize> = HashMap::new();
+    for (index, events) in deliveries.iter().enumerate() {
+        for event in *events {
+            first_holder
+                .entry(event.dedup_key.as_str())
+                .or_insert(index);
+        }
+    }
     let mut counts = vec![0; deliveries.len()];
     for row in rows {
-        let job: i32 = row.get(0);
-        if let Some(count) = usize::try_from(job).ok().and_then(|j| counts.get_mut(j)) {
-            *count += 1;
+        let key: &str = row.get(0);
+        if let Some(&index) = first_holder.get(key) {
+            counts[index] += 1;
         }
     }
     Ok(counts)

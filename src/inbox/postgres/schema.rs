@@ -41,7 +41,10 @@ CREATE INDEX tower_webhooks_events_finished ON tower_webhooks_events (state, fin
 /// Creates the tables, or checks them: refuses a database whose tables of these names are not
 /// an inbox's, or were written by a newer version. Instances starting together take turns
 /// (an advisory lock), so exactly one creates them.
-pub(super) async fn prepare(client: &mut deadpool_postgres::Object) -> Result<(), InboxError> {
+pub(super) async fn prepare(
+    client: &mut deadpool_postgres::Object,
+    create: bool,
+) -> Result<(), InboxError> {
     let transaction = client.transaction().await?;
     // "TWHK", as the SQLite file's application_id.
     transaction
@@ -58,6 +61,12 @@ pub(super) async fn prepare(client: &mut deadpool_postgres::Object) -> Result<()
         .iter()
         .map(|row| row.get(0))
         .collect();
+    if tables.is_empty() && !create {
+        return Err(InboxError::new(
+            InboxErrorKind::NotAnInbox,
+            "the database has no inbox tables",
+        ));
+    }
     if tables.is_empty() {
         transaction.batch_execute(CREATE).await?;
         transaction.commit().await?;

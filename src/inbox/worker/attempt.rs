@@ -95,7 +95,7 @@ pub(super) async fn run(
                 }
                 return Ended::HandedBack;
             }
-            _ = phase.changed() => {}
+            () = super::run::changed(&mut phase) => {}
         }
     };
     let outcome = match result {

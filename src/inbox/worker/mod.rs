@@ -48,7 +48,6 @@ use crate::routing::EventRouter;
 /// assert_eq!(stopped.handed_back, 0);
 /// # std::fs::remove_dir_all(dir)?; Ok(()) }
 /// ```
-#[derive(Clone)]
 #[must_use]
 pub struct Worker {
     config: Arc<Config>,
@@ -86,7 +85,8 @@ impl Worker {
     }
 
     fn config(&mut self) -> &mut Config {
-        Arc::get_mut(&mut self.config).expect("a worker is configured before it is cloned")
+        // Only `start` shares the configuration, and it takes the worker.
+        Arc::get_mut(&mut self.config).expect("an unstarted worker's configuration is its own")
     }
 
     /// At most `handlers` events handled at once by this worker (at least 1).

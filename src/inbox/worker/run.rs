@@ -86,7 +86,7 @@ pub(super) async fn run(config: Arc<Config>, mut phase: watch::Receiver<Phase>) 
             () = config.inbox.backend().stored_elsewhere() => {}
             () = tokio::time::sleep(config.poll_interval) => {}
             Some(_) = running.join_next(), if !running.is_empty() => {}
-            _ = phase.changed() => {}
+            () = changed(&mut phase) => {}
         }
     }
     shut_down(running).await
@@ -104,6 +104,14 @@ async fn shut_down(mut running: JoinSet<attempt::Ended>) -> Stopped {
         }
     }
     stopped
+}
+
+/// Resolves when the phase changes; never, once the handle is gone (dropped without a
+/// shutdown: the worker runs until the runtime ends).
+pub(super) async fn changed(phase: &mut watch::Receiver<Phase>) {
+    if phase.changed().await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 async fn purge(config: &Config) {
