@@ -109,7 +109,9 @@ impl std::str::FromStr for EventState {
 pub struct EventRecord {
     /// The inbox's id of the event.
     pub id: i64,
-    /// The inbox's id of the delivery it came in: the id of the delivery's first event.
+    /// The inbox's id of the delivery it came in, which its events share: in SQLite the id of
+    /// its first new event; in PostgreSQL the smallest id given out to the delivery's events,
+    /// which may have been one of an event stored already.
     pub delivery_id: i64,
     /// The scheme that verified it (`xero`, `stripe`, ...).
     pub scheme: String,

@@ -54,7 +54,8 @@ impl Attempt {
         self.stored.map(|(event, _)| event)
     }
 
-    /// The inbox's id of the delivery the event came in (the id of its first event), when it
+    /// The inbox's id of the delivery the event came in (see
+    /// [`EventRecord::delivery_id`](crate::inbox::EventRecord::delivery_id)), when it
     /// was stored in an [inbox](crate::inbox): the events of one Xero batch share it.
     #[must_use]
     pub fn delivery_id(&self) -> Option<i64> {

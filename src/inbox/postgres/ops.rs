@@ -13,8 +13,9 @@ use crate::inbox::{
 };
 
 /// Stores a group of deliveries in one statement (one commit, one WAL flush), and returns
-/// how many events of each were new. Each delivery's new events share a delivery id: the
-/// smallest id among them. Idle workers elsewhere are notified in the same commit.
+/// how many events of each were new. Each delivery's events share a delivery id: the smallest
+/// id given out to them (every event is numbered before the unique key finds the ones stored
+/// already). Idle workers elsewhere are notified in the same commit.
 pub(super) async fn store_group(
     client: &Client,
     deliveries: &[&[NewEvent]],
