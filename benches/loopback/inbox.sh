@@ -102,6 +102,16 @@ stored_group=0
 [ -f "$work/group.db" ] && stored_group=$(python3 -c "import sqlite3; print(sqlite3.connect('$work/group.db').execute('select count(*) from events').fetchone()[0])")
 stored_pg=$(psql -d grouped -At -c 'SELECT count(*) FROM tower_webhooks_events' 2>/dev/null || echo 0)
 
+# What one fsync costs on this disk: what group commit saves, once per group.
+python3 - "$work/fsync.test" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT)
+began = time.perf_counter()
+for _ in range(100):
+    os.write(fd, b"x" * 4096)
+    os.fsync(fd)
+print(f"fsync of 4 KiB on this disk: {(time.perf_counter() - began) * 10:.2f} ms (mean of 100)")
+PY
 echo "$CONNECTIONS connections, ${DURATION}s each, signed Xero batches of 4 events (each different), servers on core 0, load on core 1, $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf '%-14s %10s %9s %9s %8s\n' server 'acks/s' 'p50 ms' 'p99 ms' non-200
 while read -r name rps p50 p99 failed _; do
