@@ -218,3 +218,52 @@ async fn keys_merged_by_the_writer_are_still_recognised() {
         .collect();
     assert_eq!(inbox.store(again).await.unwrap().new_events, 0);
 }
+
+/// A full disk fails a store in the middle of a group, and SQLite then rolls back the whole
+/// transaction: every answer must still say what is on disk, and the keys in memory with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_cut_short_by_a_full_disk_answers_each_delivery_truthfully() {
+    let path = temp("full-group");
+    let inbox = Inbox::from(SqliteInbox::open_capped(&path, 256 * 1024).unwrap());
+    let stores: Vec<_> = (0..96)
+        .map(|n| {
+            let inbox = inbox.clone();
+            tokio::spawn(async move {
+                // Uneven sizes, so some fit where others do not.
+                let size = if n % 3 == 0 { 24 * 1024 } else { 2 * 1024 };
+                let key = format!("g{n}");
+                let stored = inbox
+                    .store(vec![NewEvent::new("xero", &key, vec![b'x'; size])])
+                    .await;
+                (key, stored)
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    let mut refused = 0;
+    for store in stores {
+        match store.await.unwrap() {
+            (key, Ok(stored)) => {
+                assert_eq!(stored.new_events, 1);
+                acknowledged.push(key);
+            }
+            (_, Err(_)) => refused += 1,
+        }
+    }
+    assert!(refused > 0, "the cap is reached");
+    let keys: std::collections::HashSet<String> = Connection::open(&path)
+        .unwrap()
+        .prepare("SELECT dedup_key FROM events")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let acknowledged_set: std::collections::HashSet<String> = acknowledged.iter().cloned().collect();
+    assert_eq!(keys, acknowledged_set, "stored exactly what was acknowledged");
+    // And the writer still knows them: a retry of each stores nothing.
+    for key in acknowledged {
+        let again = inbox.store(vec![NewEvent::new("xero", &key, b"{}".to_vec())]).await;
+        assert_eq!(again.unwrap().new_events, 0, "{key}");
+    }
+}

@@ -9,7 +9,7 @@ use std::{
     },
 };
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
 use super::keys::{MERGE_AT, RecentKeys};
@@ -108,7 +108,6 @@ pub(super) fn write_groups(
             Err(error) => {
                 // Rolled back: nothing of the group is stored, and nothing is acknowledged.
                 keys.abort();
-                let error = InboxError::from(error);
                 tracing::error!(%error, "the inbox could not commit a group of operations");
                 for work in done.into_iter().chain(group) {
                     work.answer(Err(error.duplicate()));
@@ -145,29 +144,43 @@ fn run_group(
     group: &mut VecDeque<Box<dyn Work>>,
     done: &mut Vec<Box<dyn Work>>,
     failed: &mut Vec<(Box<dyn Work>, InboxError)>,
-) -> rusqlite::Result<()> {
-    let mut transaction = connection.transaction()?;
+) -> Result<(), InboxError> {
+    // Immediate: the write lock is taken now, waiting (busy timeout) for another process's
+    // write to end, rather than failing the group when a read turns into a write later.
+    let mut transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     while let Some(mut work) = group.pop_front() {
         // A savepoint each: one operation's error undoes that operation alone.
         let savepoint = match transaction.savepoint() {
             Ok(savepoint) => savepoint,
             Err(error) => {
                 group.push_front(work);
-                return Err(error);
+                return Err(error.into());
             }
         };
         let mark = keys.mark();
         match work.run(&savepoint, keys) {
             Ok(()) => {
                 done.push(work);
-                savepoint.commit()?;
+                savepoint.commit().map_err(InboxError::from)?;
             }
             Err(error) => {
                 drop(savepoint);
                 keys.undo_to(mark);
-                failed.push((work, InboxError::from(error)));
+                // Some errors (a full disk, an I/O error) make SQLite roll back the whole
+                // transaction, not just the statement: then nothing of the group holds, and
+                // going on would commit the rest in transactions of their own.
+                let error = InboxError::from(error);
+                if transaction.is_autocommit() {
+                    let cancelled = InboxError::new(
+                        error.kind(),
+                        format!("the group was rolled back by another operation's error: {error}"),
+                    );
+                    failed.push((work, error));
+                    return Err(cancelled);
+                }
+                failed.push((work, error));
             }
         }
     }
-    transaction.commit()
+    transaction.commit().map_err(InboxError::from)
 }
