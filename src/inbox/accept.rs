@@ -118,17 +118,41 @@ impl Accept {
             }
             row
         };
-        if let EventLayout::Field(_) = verified.event_layout() {
-            let events: Option<Vec<&RawValue>> =
-                crate::events::events(verified.body(), verified.event_layout()).ok();
-            if let Some(events) = events.filter(|events| events.len() == keys.len()) {
-                return keys
-                    .iter()
-                    .zip(events)
-                    .map(|(key, event)| row(key, event.get().as_bytes(), Some(event)))
-                    .collect();
+        match verified.event_layout() {
+            EventLayout::Field(_) => {
+                let events: Option<Vec<&RawValue>> =
+                    crate::events::events(verified.body(), verified.event_layout()).ok();
+                if let Some(events) = events.filter(|events| events.len() == keys.len()) {
+                    return keys
+                        .iter()
+                        .zip(events)
+                        .map(|(key, event)| row(key, event.get().as_bytes(), Some(event)))
+                        .collect();
+                }
             }
+            // A body that is an array of events: a row each, keyed on the delivery's signed
+            // key and the event's place in it.
+            EventLayout::Array => {
+                let events: Option<Vec<&RawValue>> =
+                    crate::events::events(verified.body(), EventLayout::Array).ok();
+                if let (Some(events), Some(key)) = (events, keys.first()) {
+                    return events
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, event)| {
+                            row(
+                                &format!("{key}#{index}"),
+                                event.get().as_bytes(),
+                                Some(event),
+                            )
+                        })
+                        .collect();
+                }
+            }
+            EventLayout::Single => {}
         }
+        // Anything else is kept whole, as one row: a body whose events cannot be told apart is
+        // stored rather than lost, and a worker that cannot route it sets it aside as dead.
         // Parsed only to read the order key from.
         let whole: Option<&RawValue> = self
             .order

@@ -223,18 +223,21 @@ pub struct Stored {
     pub new_events: usize,
 }
 
-/// An event a worker has claimed: the claim is named by the event's id and the attempt, which
-/// each claim counts up, so a worker whose lease ran out cannot settle another's claim.
+/// An event a worker has claimed: the claim is named by the event's id and its count of
+/// claims, which only ever grows (attempts go back down when an event is handed back or
+/// retried by hand), so a worker whose lease ran out cannot settle another's claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ClaimId {
     pub(crate) id: i64,
-    pub(crate) attempt: u32,
+    pub(crate) seq: i64,
 }
 
 /// A claimed event, with what its handler needs.
 #[derive(Debug)]
 pub(crate) struct Claimed {
     pub(crate) claim: ClaimId,
+    /// Which attempt at the event this is: 1 the first time.
+    pub(crate) attempt: u32,
     pub(crate) delivery_id: i64,
     pub(crate) scheme: String,
     pub(crate) payload: Vec<u8>,

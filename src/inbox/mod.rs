@@ -69,11 +69,14 @@
 //! # Ordering
 //!
 //! An event with an order key waits while an earlier event with the same key is pending or
-//! running, retries included: a failing head holds the events behind it for as long as it is
-//! being retried. Once the head is dead, the events behind it go on (a dead event is kept for
-//! a person, and holding its key forever would stop every later event of it); a replay of the
-//! dead event then runs after them, out of order. Events with other keys, or none, never wait
-//! for it.
+//! running, retries included, and while any event of its key runs: a failing head holds the
+//! events behind it for as long as it is being retried. Once the head is dead, the events
+//! behind it go on (a dead event is kept for a person, and holding its key forever would stop
+//! every later event of it). A dead event replayed takes its place again: it waits for the
+//! event of its key that is running, then runs before the ones still waiting. Events with
+//! other keys, or none, never wait for it. Deliveries that different receivers store at the
+//! same moment are ordered by the ids they were given, which may not be the order they
+//! arrived in.
 //!
 //! # Databases
 //!

@@ -12,8 +12,8 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub(super) const APPLICATION_ID: i64 = 0x5457_484B;
 
 /// One row per event. `state` is `pending` (waiting for its time, `next_at_ms`), `running`
-/// (claimed until `lease_until_ms`; the claim is named by `attempts`, which each claim counts
-/// up), `handled` (kept until retention purges it, so a provider's late retry is still
+/// (claimed until `lease_until_ms`; the claim is named by `claims`, which each claim counts
+/// up and nothing counts down; `attempts` is the tries that count toward the limit), `handled` (kept until retention purges it, so a provider's late retry is still
 /// recognised) or `dead` (failed `attempts` times, kept for a person to replay).
 ///
 /// Every index a store writes to grows at its end (ids, times), so that a group commit writes
@@ -36,6 +36,7 @@ CREATE TABLE events (
     state          TEXT NOT NULL DEFAULT 'pending'
                    CHECK (state IN ('pending', 'running', 'handled', 'dead')),
     attempts       INTEGER NOT NULL DEFAULT 0,
+    claims         INTEGER NOT NULL DEFAULT 0,
     next_at_ms     INTEGER NOT NULL,
     lease_until_ms INTEGER,
     last_error     TEXT,
@@ -51,9 +52,10 @@ CREATE TABLE inbox_meta (merged_up_to INTEGER NOT NULL);
 INSERT INTO inbox_meta VALUES (0);
 ";
 
-/// Creates the schema in a new file, or checks an existing one: refuses a file that is not an
-/// inbox or has a newer schema, and leaves it as it was.
-pub(super) fn prepare(connection: &mut Connection) -> Result<(), InboxError> {
+/// Checks what the file holds, writing nothing: `Ok(true)` for an empty file (a new inbox),
+/// `Ok(false)` for an inbox this version knows; refuses a file that is not an inbox or has a
+/// newer schema.
+pub(super) fn check(connection: &Connection) -> Result<bool, InboxError> {
     let application_id: i64 =
         connection.pragma_query_value(None, "application_id", |row| row.get(0))?;
     let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
@@ -63,19 +65,12 @@ pub(super) fn prepare(connection: &mut Connection) -> Result<(), InboxError> {
         |row| row.get(0),
     )?;
     match (application_id, version) {
-        (0, 0) if !has_tables => {
-            let transaction = connection.transaction()?;
-            transaction.execute_batch(SCHEMA_V1)?;
-            transaction.pragma_update(None, "application_id", APPLICATION_ID)?;
-            transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-            transaction.commit()?;
-            Ok(())
-        }
+        (0, 0) if !has_tables => Ok(true),
         (APPLICATION_ID, version) if version > SCHEMA_VERSION => Err(InboxError::new(
             InboxErrorKind::NewerSchema,
             format!("schema version {version}; this version knows up to {SCHEMA_VERSION}"),
         )),
-        (APPLICATION_ID, SCHEMA_VERSION) => Ok(()),
+        (APPLICATION_ID, SCHEMA_VERSION) => Ok(false),
         (APPLICATION_ID, version) => Err(InboxError::new(
             InboxErrorKind::Storage,
             format!("schema version {version} has no migration"),
@@ -85,4 +80,14 @@ pub(super) fn prepare(connection: &mut Connection) -> Result<(), InboxError> {
             "it holds another program's tables",
         )),
     }
+}
+
+/// Creates the schema in a new file.
+pub(super) fn create(connection: &mut Connection) -> Result<(), InboxError> {
+    let transaction = connection.transaction()?;
+    transaction.execute_batch(SCHEMA_V1)?;
+    transaction.pragma_update(None, "application_id", APPLICATION_ID)?;
+    transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    transaction.commit()?;
+    Ok(())
 }

@@ -112,3 +112,56 @@ async fn a_delivery_that_cannot_be_stored_gets_503_never_200() {
     let acknowledged = statuses.iter().filter(|s| **s == StatusCode::OK).count();
     assert_eq!(inbox.stats().await.unwrap().events, acknowledged as u64);
 }
+
+/// A scheme whose body is an array of events: a row each, keyed on the delivery and the place,
+/// and a retry stores nothing.
+#[tokio::test]
+async fn an_array_of_events_is_stored_a_row_each() {
+    use hmac::Mac as _;
+    use tower_webhooks::{EventLayout, hmac_scheme::HmacScheme};
+    let inbox = Inbox::sqlite(temp("array")).unwrap();
+    let scheme = HmacScheme::builder("acme")
+        .signature_header("x-acme-signature")
+        .event_layout(EventLayout::Array)
+        .keys("acme-key")
+        .build()
+        .unwrap();
+    let app: Router = Router::new().route(
+        "/hooks",
+        post_service(Accept::new(inbox.clone())).layer(WebhookSignatureLayer::new(scheme)),
+    );
+    let body = r#"[{"type":"a","n":1},{"type":"b","n":2},{"type":"a","n":3}]"#;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"acme-key").unwrap();
+    mac.update(body.as_bytes());
+    let signature: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let request = || {
+        http::Request::post("/hooks")
+            .header("x-acme-signature", &signature)
+            .body(bytes::Bytes::from_static(body.as_bytes()))
+            .unwrap()
+    };
+    assert_eq!(send(&app, request()).await, (StatusCode::OK, 0));
+    assert_eq!(send(&app, request()).await, (StatusCode::OK, 0));
+    let events = inbox
+        .list(tower_webhooks::inbox::Filter::new())
+        .await
+        .unwrap();
+    let mut payloads: Vec<String> = events
+        .iter()
+        .map(|e| String::from_utf8(e.payload.clone()).unwrap())
+        .collect();
+    payloads.sort();
+    assert_eq!(
+        payloads,
+        [
+            r#"{"type":"a","n":1}"#,
+            r#"{"type":"a","n":3}"#,
+            r#"{"type":"b","n":2}"#
+        ]
+    );
+}

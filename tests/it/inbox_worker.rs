@@ -521,3 +521,83 @@ async fn a_read_only_file_refuses_to_store_and_recovers() {
     );
     assert_eq!(inbox.stats().await.unwrap().events, 2);
 }
+
+/// A dead head replayed while a later event of its key runs waits for it: any running event
+/// holds its key, whatever its place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_head_waits_for_the_running_event_of_its_key() {
+    let inbox = Inbox::sqlite(temp("replayed-head")).unwrap();
+    let gate = Arc::new(tokio::sync::Notify::new());
+    let gated = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let overlaps = Arc::new(AtomicUsize::new(0));
+    let router = EventRouter::new(EventKey::field("type"))
+        .on("fails", {
+            let (gated, overlaps) = (gated.clone(), overlaps.clone());
+            move |_: Job| {
+                if gated.load(Ordering::SeqCst) {
+                    overlaps.fetch_add(1, Ordering::SeqCst);
+                }
+                async { Err::<(), _>("no") }
+            }
+        })
+        .on("gate", {
+            let (gate, gated) = (gate.clone(), gated.clone());
+            move |_: Job| {
+                let (gate, gated) = (gate.clone(), gated.clone());
+                async move {
+                    gated.store(true, Ordering::SeqCst);
+                    gate.notified().await;
+                    gated.store(false, Ordering::SeqCst);
+                }
+            }
+        })
+        .on("job", |_: Job| async {});
+    let worker = Worker::new(inbox.clone(), router)
+        .retries(Retries::default().max_attempts(1))
+        .poll_interval(Duration::from_millis(10))
+        .start();
+    inbox
+        .store(vec![
+            job("fails", "a", 0).ordered_by("a"),
+            job("gate", "a", 1).ordered_by("a"),
+            job("job", "a", 2).ordered_by("a"),
+        ])
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let stats = inbox.stats().await.unwrap();
+        if stats.dead == 1 && stats.running == 1 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{stats:?}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(inbox.retry_dead().await.unwrap(), 1);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let head = inbox
+        .list(Filter::new().state(EventState::Pending))
+        .await
+        .unwrap();
+    assert!(
+        head.iter().any(|e| e.dedup_key.starts_with("fails")),
+        "the replayed head waits: {head:?}"
+    );
+    gate.notify_one();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while inbox.stats().await.unwrap().handled < 2 {
+        assert!(tokio::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    worker.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(
+        overlaps.load(Ordering::SeqCst),
+        0,
+        "the head never ran beside the gate"
+    );
+    assert_eq!(
+        inbox.stats().await.unwrap().dead,
+        1,
+        "the head failed again, after it"
+    );
+}

@@ -17,7 +17,11 @@ pub(super) async fn listen(config: tokio_postgres::Config, notified: Arc<Notify>
                 let messages = tokio::spawn(async move {
                     while let Some(message) = poll_fn(|cx| connection.poll_message(cx)).await {
                         match message {
-                            Ok(AsyncMessage::Notification(_)) => notify.notify_waiters(),
+                            Ok(AsyncMessage::Notification(_)) => {
+                                notify.notify_waiters();
+                                // And a permit for a worker between two waits (busy claiming).
+                                notify.notify_one();
+                            }
                             Ok(_) => {}
                             Err(_) => break,
                         }

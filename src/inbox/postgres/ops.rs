@@ -126,14 +126,15 @@ pub(super) async fn claim(
                        OR (state = 'running' AND lease_until_ms <= $1)) \
                   AND (order_key IS NULL OR NOT EXISTS ( \
                        SELECT 1 FROM tower_webhooks_events AS b \
-                       WHERE b.order_key = e.order_key AND b.id < e.id \
-                       AND b.state IN ('pending', 'running'))) \
+                       WHERE b.order_key = e.order_key AND b.id <> e.id \
+                       AND ((b.id < e.id AND b.state IN ('pending', 'running')) \
+                            OR (b.state = 'running' AND b.lease_until_ms > $1)))) \
                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED \
              ) \
              UPDATE tower_webhooks_events AS t SET state = 'running', \
-                attempts = t.attempts + 1, lease_until_ms = $1 + $3 \
+                attempts = t.attempts + 1, claims = t.claims + 1, lease_until_ms = $1 + $3 \
              FROM due WHERE t.id = due.id \
-             RETURNING t.id, t.attempts, t.delivery_id, t.scheme, t.payload, t.headers",
+             RETURNING t.id, t.attempts, t.delivery_id, t.scheme, t.payload, t.headers, t.claims",
                 )
                 .await?,
             &[&now_ms, &limit, &lease_ms],
@@ -144,8 +145,9 @@ pub(super) async fn claim(
         .map(|row| Claimed {
             claim: ClaimId {
                 id: row.get(0),
-                attempt: u32::try_from(row.get::<_, i32>(1)).unwrap_or(0),
+                seq: i64::from(row.get::<_, i32>(6)),
             },
+            attempt: u32::try_from(row.get::<_, i32>(1)).unwrap_or(0),
             delivery_id: row.get(2),
             scheme: row.get(3),
             payload: row.get(4),
@@ -156,8 +158,8 @@ pub(super) async fn claim(
     Ok(claimed)
 }
 
-fn attempt(claim: ClaimId) -> i32 {
-    i32::try_from(claim.attempt).unwrap_or(i32::MAX)
+fn seq(claim: ClaimId) -> i32 {
+    i32::try_from(claim.seq).unwrap_or(i32::MAX)
 }
 
 pub(super) async fn renew(
@@ -170,10 +172,10 @@ pub(super) async fn renew(
             &client
                 .prepare_cached(
                     "UPDATE tower_webhooks_events SET lease_until_ms = $3 \
-             WHERE id = $1 AND attempts = $2 AND state = 'running'",
+             WHERE id = $1 AND claims = $2 AND state = 'running'",
                 )
                 .await?,
-            &[&claim.id, &attempt(claim), &until_ms],
+            &[&claim.id, &seq(claim), &until_ms],
         )
         .await?;
     Ok(renewed == 1)
@@ -185,24 +187,30 @@ pub(super) async fn finish(
     outcome: &Outcome,
     now_ms: i64,
 ) -> Result<bool, InboxError> {
-    let tried = attempt(claim);
-    let (state, attempts, next_at, error, finished) = match outcome {
-        Outcome::Handled => ("handled", tried, now_ms, None, Some(now_ms)),
-        Outcome::Retry { at_ms, error } => ("pending", tried, *at_ms, Some(error.as_str()), None),
-        Outcome::Dead { error } => ("dead", tried, now_ms, Some(error.as_str()), Some(now_ms)),
-        Outcome::Released => ("pending", tried.saturating_sub(1), now_ms, None, None),
+    // A hand-back does not count the interrupted attempt.
+    let (state, uncount, next_at, error, finished) = match outcome {
+        Outcome::Handled => ("handled", 0i32, now_ms, None, Some(now_ms)),
+        Outcome::Retry { at_ms, error } => ("pending", 0, *at_ms, Some(error.as_str()), None),
+        Outcome::Dead { error } => ("dead", 0, now_ms, Some(error.as_str()), Some(now_ms)),
+        Outcome::Released => ("pending", 1, now_ms, None, None),
     };
     let changed = client
         .execute(
             &client
                 .prepare_cached(
-                    "UPDATE tower_webhooks_events SET state = $3, attempts = $4, next_at_ms = $5, \
-             last_error = $6, finished_ms = $7, lease_until_ms = NULL \
-             WHERE id = $1 AND attempts = $2 AND state = 'running'",
+                    "UPDATE tower_webhooks_events SET state = $3, attempts = attempts - $4, \
+                     next_at_ms = $5, last_error = $6, finished_ms = $7, lease_until_ms = NULL \
+                     WHERE id = $1 AND claims = $2 AND state = 'running'",
                 )
                 .await?,
             &[
-                &claim.id, &tried, &state, &attempts, &next_at, &error, &finished,
+                &claim.id,
+                &seq(claim),
+                &state,
+                &uncount,
+                &next_at,
+                &error,
+                &finished,
             ],
         )
         .await?;

@@ -27,6 +27,7 @@ CREATE TABLE tower_webhooks_events (
     state          TEXT NOT NULL DEFAULT 'pending'
                    CHECK (state IN ('pending', 'running', 'handled', 'dead')),
     attempts       INTEGER NOT NULL DEFAULT 0,
+    claims         INTEGER NOT NULL DEFAULT 0,
     next_at_ms     BIGINT NOT NULL,
     lease_until_ms BIGINT,
     last_error     TEXT,

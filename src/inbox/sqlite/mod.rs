@@ -91,14 +91,23 @@ impl SqliteInbox {
     }
 
     fn open_inner(path: &Path, max_bytes: Option<u64>, mode: Mode) -> Result<Self, InboxError> {
-        let (lock, grouped) = match mode {
-            Mode::Store { grouped } => (Some(lock(path)?), grouped),
-            Mode::Inspect => (None, true),
-        };
         let mut connection = Connection::open(path)?;
         // Another process on the same file (the command line, looking in) holds the write
         // lock for moments: wait for it rather than fail.
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        // What the file is, before anything is written to it or beside it: a foreign file is
+        // refused as it was found.
+        let fresh = schema::check(&connection)?;
+        let (lock, grouped) = match mode {
+            Mode::Store { grouped } => (Some(lock(path)?), grouped),
+            Mode::Inspect if fresh => {
+                return Err(InboxError::new(
+                    InboxErrorKind::NotAnInbox,
+                    format!("{} holds no inbox", path.display()),
+                ));
+            }
+            Mode::Inspect => (None, true),
+        };
         let mode: String =
             connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -111,10 +120,16 @@ impl SqliteInbox {
         // 32 MiB of page cache (SQLite's default is 2 MiB): the pages of recent events and of
         // the key index stay in memory rather than being read back from the file.
         connection.pragma_update(None, "cache_size", -32 * 1024)?;
-        schema::prepare(&mut connection)?;
-        // A write now, so that a file that cannot be written is refused at start-up rather
-        // than at the first delivery.
-        connection.pragma_update(None, "user_version", schema::SCHEMA_VERSION)?;
+        if fresh {
+            // Checked again under the lock: another process may have made it meanwhile.
+            if schema::check(&connection)? {
+                schema::create(&mut connection)?;
+            }
+        } else if lock.is_some() {
+            // A write now, so that a file that cannot be written is refused at start-up
+            // rather than at the first delivery.
+            connection.pragma_update(None, "user_version", schema::SCHEMA_VERSION)?;
+        }
         if let Some(max_bytes) = max_bytes {
             let page_size: u64 =
                 connection.pragma_query_value(None, "page_size", |row| row.get(0))?;

@@ -91,12 +91,21 @@ pub(super) fn claim(
          AND lease_until_ms <= ?1 AND attempts >= ?2",
         params![now_ms, max_attempts],
     )?;
+    // A key with an event running under a live lease is held, whatever that event's place:
+    // a replayed event sits before the ones that went on without it.
+    let mut blocked: HashSet<String> = transaction
+        .prepare_cached(
+            "SELECT order_key FROM events INDEXED BY events_live \
+             WHERE state IN ('pending', 'running') AND state = 'running' \
+             AND lease_until_ms > ?1 AND order_key IS NOT NULL",
+        )?
+        .query_map(params![now_ms], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut live = transaction.prepare_cached(
-        "SELECT id, attempts, state = 'pending', next_at_ms, lease_until_ms, order_key \
+        "SELECT id, attempts, state = 'pending', next_at_ms, lease_until_ms, order_key, claims \
          FROM events INDEXED BY events_live WHERE state IN ('pending', 'running') ORDER BY id",
     )?;
     let mut rows = live.query([])?;
-    let mut blocked: HashSet<String> = HashSet::new();
     let mut due = Vec::new();
     while due.len() < limit {
         let Some(row) = rows.next()? else { break };
@@ -114,20 +123,25 @@ pub(super) fn claim(
             }
         }
         if is_due {
-            due.push((row.get::<_, i64>(0)?, row.get::<_, u32>(1)? + 1));
+            due.push((
+                row.get::<_, i64>(0)?,
+                row.get::<_, u32>(1)? + 1,
+                row.get::<_, i64>(6)? + 1,
+            ));
         }
     }
     drop(rows);
     let mut take = transaction.prepare_cached(
-        "UPDATE events SET state = 'running', attempts = ?2, lease_until_ms = ?3 WHERE id = ?1 \
-         RETURNING delivery_id, scheme, payload, headers",
+        "UPDATE events SET state = 'running', attempts = ?2, claims = ?3, lease_until_ms = ?4 \
+         WHERE id = ?1 RETURNING delivery_id, scheme, payload, headers",
     )?;
     let mut claimed = Vec::with_capacity(due.len());
-    for (id, attempt) in due {
+    for (id, attempt, seq) in due {
         let until = now_ms.saturating_add(lease_ms);
-        claimed.push(take.query_row(params![id, attempt, until], |row| {
+        claimed.push(take.query_row(params![id, attempt, seq, until], |row| {
             Ok(Claimed {
-                claim: ClaimId { id, attempt },
+                claim: ClaimId { id, seq },
+                attempt,
                 delivery_id: row.get(0)?,
                 scheme: row.get(1)?,
                 payload: row.get(2)?,
@@ -147,9 +161,9 @@ pub(super) fn renew(
     let renewed = transaction
         .prepare_cached(
             "UPDATE events SET lease_until_ms = ?3 \
-             WHERE id = ?1 AND attempts = ?2 AND state = 'running'",
+             WHERE id = ?1 AND claims = ?2 AND state = 'running'",
         )?
-        .execute(params![claim.id, claim.attempt, until_ms])?;
+        .execute(params![claim.id, claim.seq, until_ms])?;
     Ok(renewed == 1)
 }
 
@@ -162,25 +176,19 @@ pub(super) fn finish(
     now_ms: i64,
 ) -> rusqlite::Result<bool> {
     let mut statement = transaction.prepare_cached(
-        "UPDATE events SET state = ?3, attempts = ?4, next_at_ms = ?5, last_error = ?6, \
-         finished_ms = ?7, lease_until_ms = NULL \
-         WHERE id = ?1 AND attempts = ?2 AND state = 'running'",
+        "UPDATE events SET state = ?3, attempts = attempts - ?4, next_at_ms = ?5, \
+         last_error = ?6, finished_ms = ?7, lease_until_ms = NULL \
+         WHERE id = ?1 AND claims = ?2 AND state = 'running'",
     )?;
-    let attempt = claim.attempt;
-    let (state, attempts, next_at, error, finished) = match outcome {
-        Outcome::Handled => ("handled", attempt, now_ms, None, Some(now_ms)),
-        Outcome::Retry { at_ms, error } => ("pending", attempt, *at_ms, Some(error), None),
-        Outcome::Dead { error } => ("dead", attempt, now_ms, Some(error), Some(now_ms)),
-        Outcome::Released => ("pending", attempt.saturating_sub(1), now_ms, None, None),
+    // A hand-back does not count the interrupted attempt.
+    let (state, uncount, next_at, error, finished) = match outcome {
+        Outcome::Handled => ("handled", 0, now_ms, None, Some(now_ms)),
+        Outcome::Retry { at_ms, error } => ("pending", 0, *at_ms, Some(error), None),
+        Outcome::Dead { error } => ("dead", 0, now_ms, Some(error), Some(now_ms)),
+        Outcome::Released => ("pending", 1, now_ms, None, None),
     };
     let changed = statement.execute(params![
-        claim.id,
-        claim.attempt,
-        state,
-        attempts,
-        next_at,
-        error,
-        finished
+        claim.id, claim.seq, state, uncount, next_at, error, finished
     ])?;
     Ok(changed == 1)
 }

@@ -81,6 +81,10 @@ fn a_foreign_file_or_a_newer_schema_is_refused_and_left_alone() {
         std::fs::read(&path).unwrap(),
         b"not a database, but someone's file"
     );
+    for beside in ["-lock", "-wal", "-shm"] {
+        let file = format!("{}{beside}", path.display());
+        assert!(!std::path::Path::new(&file).exists(), "{file} was made");
+    }
 
     let path = temp("other-app");
     Connection::open(&path)
@@ -98,6 +102,13 @@ fn a_foreign_file_or_a_newer_schema_is_refused_and_left_alone() {
         .unwrap();
     let refused = SqliteInbox::open(&path).unwrap_err();
     assert_eq!(refused.kind(), InboxErrorKind::NewerSchema, "{refused}");
+
+    // Inspecting an empty file does not make it an inbox.
+    let path = temp("empty");
+    std::fs::write(&path, b"").unwrap();
+    let refused = SqliteInbox::inspect(&path).unwrap_err();
+    assert_eq!(refused.kind(), InboxErrorKind::NotAnInbox, "{refused}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"");
 }
 
 #[tokio::test]
@@ -259,11 +270,17 @@ async fn a_group_cut_short_by_a_full_disk_answers_each_delivery_truthfully() {
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-    let acknowledged_set: std::collections::HashSet<String> = acknowledged.iter().cloned().collect();
-    assert_eq!(keys, acknowledged_set, "stored exactly what was acknowledged");
+    let acknowledged_set: std::collections::HashSet<String> =
+        acknowledged.iter().cloned().collect();
+    assert_eq!(
+        keys, acknowledged_set,
+        "stored exactly what was acknowledged"
+    );
     // And the writer still knows them: a retry of each stores nothing.
     for key in acknowledged {
-        let again = inbox.store(vec![NewEvent::new("xero", &key, b"{}".to_vec())]).await;
+        let again = inbox
+            .store(vec![NewEvent::new("xero", &key, b"{}".to_vec())])
+            .await;
         assert_eq!(again.unwrap().new_events, 0, "{key}");
     }
 }

@@ -32,7 +32,8 @@ pub(super) async fn run(
 ) -> Ended {
     let claim = event.claim;
     config.counters.attempts.fetch_add(1, Ordering::Relaxed);
-    let attempt = Attempt::stored(claim.attempt, claim.id, event.delivery_id);
+    let tried = event.attempt;
+    let attempt = Attempt::stored(tried, claim.id, event.delivery_id);
     let mut handler = tokio::spawn({
         let router = config.router.clone();
         async move {
@@ -53,7 +54,11 @@ pub(super) async fn run(
             }
         }
     });
-    let renew_every = config.lease / 3;
+    let lease = config.lease;
+    let renew_every = lease / 3;
+    // Until when the claim is surely this worker's, by this process's clock: the lease from
+    // the last renewal the database confirmed (counted from before it was asked).
+    let mut held_until = Instant::now() + lease;
     let mut renew_at = Instant::now() + renew_every;
     let result = loop {
         let deadline = match *phase.borrow_and_update() {
@@ -61,28 +66,41 @@ pub(super) async fn run(
             Phase::Running => None,
         };
         tokio::select! {
+            // A handler that has ended wins over a renewal or the deadline due at once.
+            biased;
             result = &mut handler => break result,
             () = tokio::time::sleep_until(renew_at) => {
-                renew_at = Instant::now() + renew_every;
+                let asked = Instant::now();
                 let until = config.inbox.now_ms()
-                    .saturating_add(i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX));
-                match config.inbox.backend().renew(claim, until).await {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        handler.abort();
-                        let _ = (&mut handler).await;
-                        config.counters.lost_leases.fetch_add(1, Ordering::Relaxed);
-                        tracing::error!(
-                            event_id = claim.id,
-                            attempt = claim.attempt,
-                            "inbox: the lease ran out before it was renewed; the handler was \
-                             stopped and the event is another worker's now"
-                        );
-                        return Ended::Lost;
+                    .saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+                let renewed = config.inbox.backend().renew(claim, until).await;
+                let lost = match renewed {
+                    Ok(true) => {
+                        held_until = asked + lease;
+                        renew_at = Instant::now() + renew_every;
+                        false
                     }
-                    Err(error) => tracing::warn!(
-                        event_id = claim.id, %error, "inbox: renewing a lease failed; trying again"
-                    ),
+                    Ok(false) => true,
+                    Err(error) => {
+                        tracing::warn!(event_id = claim.id, %error,
+                            "inbox: renewing a lease failed; trying again");
+                        // Try again soon; give up the handler before the lease could lapse,
+                        // for once it has, another worker may take the event.
+                        renew_at = Instant::now() + renew_every / 4;
+                        Instant::now() + renew_every / 2 >= held_until
+                    }
+                };
+                if lost {
+                    handler.abort();
+                    let _ = (&mut handler).await;
+                    config.counters.lost_leases.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!(
+                        event_id = claim.id,
+                        attempt = tried,
+                        "inbox: the lease could not be kept; the handler was stopped, and the \
+                         event is left to its lease"
+                    );
+                    return Ended::Lost;
                 }
             }
             () = sleep_until_some(deadline) => {
@@ -103,14 +121,14 @@ pub(super) async fn run(
             config.counters.handled.fetch_add(1, Ordering::Relaxed);
             Outcome::Handled
         }
-        Ok(Err(Failure::Permanent(error))) => dead(&config, claim.id, claim.attempt, error),
-        Ok(Err(Failure::Retry(error))) => failed(&config, claim.id, claim.attempt, error),
+        Ok(Err(Failure::Permanent(error))) => dead(&config, claim.id, tried, error),
+        Ok(Err(Failure::Retry(error))) => failed(&config, claim.id, tried, error),
         Err(join) => {
             let error = match join.try_into_panic() {
                 Ok(panic) => format!("the handler panicked: {}", panic_message(&*panic)),
                 Err(_) => "the handler was cancelled".to_owned(),
             };
-            failed(&config, claim.id, claim.attempt, error)
+            failed(&config, claim.id, tried, error)
         }
     };
     match config
@@ -122,7 +140,7 @@ pub(super) async fn run(
         Ok(true) => {}
         Ok(false) => tracing::warn!(
             event_id = claim.id,
-            attempt = claim.attempt,
+            attempt = tried,
             "inbox: the claim had lapsed when the attempt ended; the outcome is not recorded"
         ),
         Err(error) => tracing::error!(

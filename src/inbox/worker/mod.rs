@@ -95,12 +95,15 @@ impl Worker {
         self
     }
 
-    /// How long a claim on an event lasts unless renewed. A running handler's claim is renewed
-    /// every third of it, so a handler may take longer than its lease and still never run
-    /// twice at once; a worker that dies leaves its events to be taken again once their
-    /// leases end.
+    /// How long a claim on an event lasts unless renewed (30 ms to a day). A running
+    /// handler's claim is renewed every third of it, so a handler may take longer than its
+    /// lease and still never run twice at once; a worker that dies leaves its events to be
+    /// taken again once their leases end. A handler whose claim cannot be renewed (the
+    /// database says it is gone, or is away for half a lease) is stopped before the lease
+    /// could lapse. The workers' clocks must agree to well within a lease.
     pub fn lease(mut self, lease: Duration) -> Self {
-        self.config().lease = lease.max(Duration::from_millis(30));
+        // A day at most: longer would keep a dead worker's events for as long.
+        self.config().lease = lease.clamp(Duration::from_millis(30), Duration::from_secs(86_400));
         self
     }
 
@@ -191,9 +194,12 @@ impl WorkerHandle {
     /// stops the rest and hands their events back (pending, due now, the interrupted attempt
     /// not counted), and returns once all is settled.
     pub async fn shutdown(self, deadline: Duration) -> Stopped {
-        let _ = self
-            .phase
-            .send(run::Phase::Stopping(tokio::time::Instant::now() + deadline));
+        let now = tokio::time::Instant::now();
+        // A deadline too far to represent is no deadline: wait for the handlers.
+        let deadline = now
+            .checked_add(deadline)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400));
+        let _ = self.phase.send(run::Phase::Stopping(deadline));
         self.task.await.unwrap_or_default()
     }
 }

@@ -66,7 +66,12 @@ impl Retries {
     /// The largest part of each wait taken off at random, from 0.0 (exact waits) to 1.0.
     #[must_use]
     pub fn jitter(mut self, jitter: f64) -> Self {
-        self.jitter = jitter.clamp(0.0, 1.0);
+        // NaN is no jitter.
+        self.jitter = if jitter.is_nan() {
+            0.0
+        } else {
+            jitter.clamp(0.0, 1.0)
+        };
         self
     }
 

@@ -1,6 +1,6 @@
 //! The worker's loop: claim what is due, run it under the concurrency limit, wait for more.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use tokio::{sync::watch, task::JoinSet, time::Instant};
 
@@ -47,6 +47,7 @@ pub(super) async fn run(config: Arc<Config>, mut phase: watch::Receiver<Phase>) 
     let mut running: JoinSet<attempt::Ended> = JoinSet::new();
     let mut next_purge = Instant::now();
     let wake = Arc::clone(config.inbox.wake());
+    let mut last_claim = Instant::now();
     loop {
         if *phase.borrow() != Phase::Running {
             break;
@@ -62,10 +63,15 @@ pub(super) async fn run(config: Arc<Config>, mut phase: watch::Receiver<Phase>) 
         let stored = wake.notified();
         tokio::pin!(stored);
         stored.as_mut().enable();
+        let elsewhere = config.inbox.backend().stored_elsewhere();
+        tokio::pin!(elsewhere);
         let free = config.concurrency - running.len();
         let mut claimed_all = false;
-        // Claim in batches of at least half the limit while busy: a claim is a write.
-        if free > 0 && (free * 2 >= config.concurrency || running.is_empty()) {
+        // While busy, claim in batches of at least half the limit, or every 20 ms: a claim is a
+        // write, but long handlers must not keep the other places idle.
+        let batch = free * 2 >= config.concurrency || running.is_empty();
+        if free > 0 && (batch || last_claim.elapsed() >= Duration::from_millis(20)) {
+            last_claim = Instant::now();
             match config.inbox.backend().claim(request(&config, free)).await {
                 Ok(claimed) => {
                     claimed_all = claimed.len() == free;
@@ -83,7 +89,7 @@ pub(super) async fn run(config: Arc<Config>, mut phase: watch::Receiver<Phase>) 
         }
         tokio::select! {
             () = &mut stored => {}
-            () = config.inbox.backend().stored_elsewhere() => {}
+            () = &mut elsewhere => {}
             () = tokio::time::sleep(config.poll_interval) => {}
             Some(_) = running.join_next(), if !running.is_empty() => {}
             () = changed(&mut phase) => {}
