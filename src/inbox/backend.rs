@@ -27,7 +27,13 @@ pub(crate) trait Backend: fmt::Debug + Send + Sync + 'static {
         now_ms: i64,
     ) -> BoxFuture<'_, Result<bool, InboxError>>;
     fn retry(&self, target: RetryTarget, now_ms: i64) -> BoxFuture<'_, Result<u64, InboxError>>;
-    fn purge(&self, before_ms: i64, dead: bool) -> BoxFuture<'_, Result<u64, InboxError>>;
+    /// Deletes at most `limit` events, so that one purge never holds the writer for long.
+    fn purge(
+        &self,
+        before_ms: i64,
+        dead: bool,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<u64, InboxError>>;
     fn stats(&self, now_ms: i64) -> BoxFuture<'_, Result<Stats, InboxError>>;
     fn event(&self, id: i64) -> BoxFuture<'_, Result<Option<EventRecord>, InboxError>>;
     fn list(&self, filter: Filter) -> BoxFuture<'_, Result<Vec<EventRecord>, InboxError>>;

@@ -127,9 +127,18 @@ impl Inbox {
     /// given up that long ago too; returns how many. A provider's retry of a purged event is
     /// stored again: keep handled events for at least as long as the provider retries.
     pub async fn purge(&self, older_than: Duration, dead: bool) -> Result<u64, InboxError> {
+        /// Events deleted a transaction: a purge of millions never holds the writer long.
+        const BATCH: u32 = 10_000;
         let older_than = i64::try_from(older_than.as_millis()).unwrap_or(i64::MAX);
         let before = self.now_ms().saturating_sub(older_than);
-        self.backend.purge(before, dead).await
+        let mut purged = 0;
+        loop {
+            let deleted = self.backend.purge(before, dead, BATCH).await?;
+            purged += deleted;
+            if deleted < u64::from(BATCH) {
+                return Ok(purged);
+            }
+        }
     }
 }
 

@@ -601,3 +601,45 @@ async fn a_replayed_head_waits_for_the_running_event_of_its_key() {
         "the head failed again, after it"
     );
 }
+
+/// Handled events are kept for the retention, then purged; a provider's retry after that is a
+/// new event (the de-duplication horizon); dead events stay until purged with `dead`.
+#[tokio::test]
+async fn handled_events_are_kept_for_the_retention_then_purged() {
+    let (clock, now) = stepped();
+    let inbox = Inbox::sqlite(temp("retention")).unwrap().with_clock(clock);
+    let router = EventRouter::new(EventKey::field("type"))
+        .on("job", |_: Job| async {})
+        .on("fails", |_: Job| async { Err::<(), _>("no") });
+    let worker = Worker::new(inbox.clone(), router).retries(Retries::default().max_attempts(1));
+    inbox
+        .store(vec![job("job", "a", 0), job("fails", "b", 0)])
+        .await
+        .unwrap();
+    assert_eq!(worker.run_due().await.unwrap(), 2);
+    let retention = Duration::from_secs(3 * 24 * 3600);
+    now.fetch_add(retention.as_millis() as i64 - 1, Ordering::SeqCst);
+    assert_eq!(inbox.purge(retention, false).await.unwrap(), 0, "not yet");
+    assert_eq!(
+        inbox
+            .store(vec![job("job", "a", 0)])
+            .await
+            .unwrap()
+            .new_events,
+        0
+    );
+    now.fetch_add(2, Ordering::SeqCst);
+    assert_eq!(inbox.purge(retention, false).await.unwrap(), 1);
+    let stats = inbox.stats().await.unwrap();
+    assert_eq!((stats.handled, stats.dead), (0, 1), "dead events stay");
+    assert_eq!(
+        inbox
+            .store(vec![job("job", "a", 0)])
+            .await
+            .unwrap()
+            .new_events,
+        1
+    );
+    assert_eq!(inbox.purge(retention, true).await.unwrap(), 1);
+    assert_eq!(inbox.stats().await.unwrap().dead, 0);
+}

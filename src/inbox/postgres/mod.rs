@@ -235,8 +235,13 @@ impl Backend for PostgresInbox {
         Box::pin(async move { ops::retry(&*self.client().await?, target, now_ms).await })
     }
 
-    fn purge(&self, before_ms: i64, dead: bool) -> BoxFuture<'_, Result<u64, InboxError>> {
-        Box::pin(async move { ops::purge(&*self.client().await?, before_ms, dead).await })
+    fn purge(
+        &self,
+        before_ms: i64,
+        dead: bool,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<u64, InboxError>> {
+        Box::pin(async move { ops::purge(&*self.client().await?, before_ms, dead, limit).await })
     }
 
     fn stats(&self, now_ms: i64) -> BoxFuture<'_, Result<Stats, InboxError>> {

@@ -261,21 +261,27 @@ pub(super) async fn retry(
     Ok(changed)
 }
 
-pub(super) async fn purge(client: &Client, before_ms: i64, dead: bool) -> Result<u64, InboxError> {
-    let states: &[&str] = if dead {
-        &["handled", "dead"]
+pub(super) async fn purge(
+    client: &Client,
+    before_ms: i64,
+    dead: bool,
+    limit: u32,
+) -> Result<u64, InboxError> {
+    let states: Vec<&str> = if dead {
+        vec!["handled", "dead"]
     } else {
-        &["handled"]
+        vec!["handled"]
     };
-    let states: Vec<&str> = states.to_vec();
     Ok(client
         .execute(
             &client
                 .prepare_cached(
-                    "DELETE FROM tower_webhooks_events WHERE state = ANY($1) AND finished_ms < $2",
+                    "DELETE FROM tower_webhooks_events WHERE id IN ( \
+                     SELECT id FROM tower_webhooks_events \
+                     WHERE state = ANY($1) AND finished_ms < $2 LIMIT $3)",
                 )
                 .await?,
-            &[&states, &before_ms],
+            &[&states, &before_ms, &i64::from(limit)],
         )
         .await?)
 }

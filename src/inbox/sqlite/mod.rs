@@ -270,8 +270,13 @@ impl Backend for SqliteInbox {
         self.execute(move |tx, _| ops::retry(tx, target, now_ms))
     }
 
-    fn purge(&self, before_ms: i64, dead: bool) -> BoxFuture<'_, Result<u64, InboxError>> {
-        self.execute(move |tx, keys| ops::purge(tx, keys, before_ms, dead))
+    fn purge(
+        &self,
+        before_ms: i64,
+        dead: bool,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<u64, InboxError>> {
+        self.execute(move |tx, keys| ops::purge(tx, keys, before_ms, dead, limit))
     }
 
     fn stats(&self, now_ms: i64) -> BoxFuture<'_, Result<Stats, InboxError>> {

@@ -228,6 +228,7 @@ pub(super) fn purge(
     keys: &mut RecentKeys,
     before_ms: i64,
     dead: bool,
+    limit: u32,
 ) -> rusqlite::Result<u64> {
     keys.merge(transaction)?;
     let states = if dead {
@@ -235,16 +236,20 @@ pub(super) fn purge(
     } else {
         "('handled')"
     };
+    let chosen = format!(
+        "SELECT id FROM events INDEXED BY events_finished \
+         WHERE state IN {states} AND finished_ms < ?1 LIMIT ?2"
+    );
     transaction.execute(
         &format!(
-            "DELETE FROM seen_keys WHERE dedup_key IN (SELECT dedup_key FROM events \
-             WHERE state IN {states} AND finished_ms < ?1)"
+            "DELETE FROM seen_keys WHERE dedup_key IN \
+             (SELECT dedup_key FROM events WHERE id IN ({chosen}))"
         ),
-        params![before_ms],
+        params![before_ms, limit],
     )?;
     let deleted = transaction.execute(
-        &format!("DELETE FROM events WHERE state IN {states} AND finished_ms < ?1"),
-        params![before_ms],
+        &format!("DELETE FROM events WHERE id IN ({chosen})"),
+        params![before_ms, limit],
     )?;
     Ok(deleted as u64)
 }

@@ -24,6 +24,10 @@ use crate::routing::EventRouter;
 /// same router a synchronous route would use. See the [module docs](super) for what it
 /// guarantees.
 ///
+/// A worker takes every event of its inbox, whichever provider's route stored it: give each
+/// router an inbox of its own, or one router the handlers of every provider that stores into
+/// the inbox (an event no handler takes is handled as `Unhandled` says: accepted, or dead).
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
