@@ -173,6 +173,19 @@ async fn retries_then_dead_then_replayed_on_postgres() {
     assert_eq!(inbox.retry_dead().await.unwrap(), 1);
     assert_eq!(worker.run_due().await.unwrap(), 1);
     assert_eq!(*attempts.lock().unwrap(), [1, 2, 3, 1]);
+    // Dead again after two more; purged only with `dead`, and only once old enough.
+    for _ in 0..2 {
+        assert_eq!(worker.run_due().await.unwrap(), 1);
+    }
+    assert_eq!(inbox.stats().await.unwrap().dead, 1);
+    assert_eq!(inbox.purge(Duration::ZERO, false).await.unwrap(), 0);
+    assert_eq!(
+        inbox.purge(Duration::from_secs(3600), true).await.unwrap(),
+        0
+    );
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(inbox.purge(Duration::ZERO, true).await.unwrap(), 1);
+    assert_eq!(inbox.stats().await.unwrap().events, 0);
 }
 
 #[tokio::test]

@@ -267,21 +267,23 @@ pub(super) async fn purge(
     dead: bool,
     limit: u32,
 ) -> Result<u64, InboxError> {
-    let states: Vec<&str> = if dead {
-        vec!["handled", "dead"]
+    // The states written out, so that the planner sees the finished-events index applies
+    // (it holds handled and dead events only: a store never writes to it).
+    let states = if dead {
+        "('handled', 'dead')"
     } else {
-        vec!["handled"]
+        "('handled')"
     };
     Ok(client
         .execute(
             &client
-                .prepare_cached(
+                .prepare_cached(&format!(
                     "DELETE FROM tower_webhooks_events WHERE id IN ( \
                      SELECT id FROM tower_webhooks_events \
-                     WHERE state = ANY($1) AND finished_ms < $2 LIMIT $3)",
-                )
+                     WHERE state IN {states} AND finished_ms < $1 LIMIT $2)"
+                ))
                 .await?,
-            &[&states, &before_ms, &i64::from(limit)],
+            &[&before_ms, &i64::from(limit)],
         )
         .await?)
 }

@@ -36,7 +36,8 @@ CREATE TABLE tower_webhooks_events (
 CREATE INDEX tower_webhooks_events_due ON tower_webhooks_events (state, next_at_ms, id);
 CREATE INDEX tower_webhooks_events_order ON tower_webhooks_events (order_key, id)
     WHERE order_key IS NOT NULL;
-CREATE INDEX tower_webhooks_events_finished ON tower_webhooks_events (state, finished_ms);
+CREATE INDEX tower_webhooks_events_finished ON tower_webhooks_events (state, finished_ms)
+    WHERE state IN ('handled', 'dead');
 ";
 
 /// Creates the tables, or checks them: refuses a database whose tables of these names are not
