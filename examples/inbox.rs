@@ -10,7 +10,8 @@
 //! | `XERO_WEBHOOK_KEY` | (required) | the webhook key |
 //! | `PORT` | 3000 | serves `POST /webhooks/xero` on `127.0.0.1:$PORT` |
 //! | `INBOX_PATH` | `webhooks.db` | the SQLite file |
-//! | `DATABASE_URL` | (unset) | with `--features postgres`: PostgreSQL instead of SQLite; several copies share it |
+//! | `DATABASE_URL` | (unset) | with `--features postgres`: PostgreSQL instead of SQLite; several copies share it; TLS as its `sslmode` asks |
+//! | `DATABASE_CA_CERT` | (unset) | a PEM file of CA certificates to trust for PostgreSQL's TLS, beside the public roots |
 //! | `INBOX_ROLE` | `both` | `receive` (store, no workers), `work` (workers, no server) or `both` |
 //! | `WORK_MS` | 0 | how long each event's handling takes, standing for a call to Xero's API |
 //! | `WORKERS` | 16 | events handled at once |

@@ -126,8 +126,18 @@ async fn open() -> Result<Inbox, ExitCode> {
     let grouped = std::env::var("INBOX_GROUP_COMMIT").map_or(true, |v| v != "off");
     #[cfg(feature = "postgres")]
     if let Ok(url) = std::env::var("DATABASE_URL") {
-        let connecting = tower_webhooks::inbox::PostgresInbox::connect_with(&url, 16, grouped);
-        let inbox = connecting.await.map(Inbox::from).map_err(|error| {
+        let connecting = match std::env::var("DATABASE_CA_CERT") {
+            // A private CA (a managed database's): trusted beside the public roots.
+            Ok(path) => {
+                let ca = std::fs::read(&path).map_err(|error| {
+                    eprintln!("error: DATABASE_CA_CERT {path}: {error}");
+                    ExitCode::FAILURE
+                })?;
+                tower_webhooks::inbox::PostgresInbox::connect_trusting(&url, &ca).await
+            }
+            Err(_) => tower_webhooks::inbox::PostgresInbox::connect_with(&url, 16, grouped).await,
+        };
+        let inbox = connecting.map(Inbox::from).map_err(|error| {
             eprintln!("error: the inbox at DATABASE_URL: {error}");
             ExitCode::FAILURE
         })?;

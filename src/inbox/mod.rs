@@ -89,7 +89,9 @@
 //! | waking idle workers | in the process | `LISTEN`/`NOTIFY`, and polling in case a notification is lost |
 //!
 //! Both refuse a database that is not an inbox or was written by a newer version, and leave it
-//! as it was. The PostgreSQL connection has no TLS yet: keep it on a private network.
+//! as it was. PostgreSQL connections use TLS as the URL's `sslmode` asks (rustls, the public
+//! web roots, and a private CA with `PostgresInbox::connect_trusting`); use `sslmode=require`
+//! beyond a private network.
 //!
 //! # Inspecting
 //!

@@ -322,3 +322,50 @@ async fn inspecting_a_database_without_an_inbox_creates_nothing() {
         .get(0);
     assert_eq!(tables, 0);
 }
+
+/// `sslmode=require`: the connection is TLS, to a server whose CA the inbox is told to trust;
+/// one it is not told of is refused with a clear error, not connected in the clear.
+#[tokio::test]
+async fn tls_as_the_url_asks_with_the_servers_ca_and_not_without() {
+    let server = Postgres::start_tls();
+    let url = format!("{}?sslmode=require", server.database());
+    let ca = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tls/ca.pem"
+    ))
+    .unwrap();
+    let refused = tower_webhooks::inbox::PostgresInbox::connect(&url)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), InboxErrorKind::Unavailable, "{refused}");
+    assert!(
+        refused.to_string().to_lowercase().contains("tls")
+            || refused.to_string().contains("certificate"),
+        "{refused}"
+    );
+    let inbox = Inbox::from(
+        tower_webhooks::inbox::PostgresInbox::connect_trusting(&url, &ca)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        inbox
+            .store(vec![job("job", "a", 0)])
+            .await
+            .unwrap()
+            .new_events,
+        1
+    );
+    // The server saw TLS.
+    let (client, connection) =
+        tokio_postgres::connect(&server.url("postgres"), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    let encrypted: i64 = client
+        .query_one("SELECT count(*) FROM pg_stat_ssl WHERE ssl", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(encrypted >= 1, "no TLS connection on the server");
+}

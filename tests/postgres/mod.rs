@@ -56,10 +56,21 @@ pub struct Postgres {
     pub port: u16,
     dir: PathBuf,
     bin: PathBuf,
+    tls: bool,
 }
 
 impl Postgres {
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// Started with TLS on, its certificate the test CA's for 127.0.0.1
+    /// (`tests/fixtures/tls`).
+    pub fn start_tls() -> Self {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Self {
         let bin = binaries();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -72,7 +83,12 @@ impl Postgres {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let server = Self { port, dir, bin };
+        let server = Self {
+            port,
+            dir,
+            bin,
+            tls,
+        };
         if is_root() {
             let status = Command::new("chown")
                 .args(["-R", "postgres:postgres"])
@@ -95,6 +111,22 @@ impl Postgres {
                 "--no-sync",
             ],
         );
+        if tls {
+            let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+            for file in ["server.pem", "server.key"] {
+                let to = server.dir.join("data").join(file);
+                std::fs::copy(fixtures.join(file), &to).unwrap();
+                // The server refuses a key others can read.
+                Command::new("chmod").arg("600").arg(&to).status().unwrap();
+                if is_root() {
+                    Command::new("chown")
+                        .arg("postgres:postgres")
+                        .arg(&to)
+                        .status()
+                        .unwrap();
+                }
+            }
+        }
         server.restart();
         server
     }
@@ -116,20 +148,24 @@ impl Postgres {
         let output = command.args(args).output().unwrap();
         assert!(
             output.status.success(),
-            "{program} {args:?}: {}{}",
+            "{program} {args:?}: {}{}\nserver log: {}",
             String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+            String::from_utf8_lossy(&output.stderr),
+            std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
         );
     }
 
     /// Starts (again) on the same port and data directory, and returns once it accepts
     /// connections.
     pub fn restart(&self) {
-        let options = format!(
+        let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on",
             self.port,
             self.dir.display()
         );
+        if self.tls {
+            options.push_str(" -c ssl=on -c ssl_cert_file=server.pem -c ssl_key_file=server.key");
+        }
         let log = self.dir.join("server.log").display().to_string();
         self.run(
             "pg_ctl",

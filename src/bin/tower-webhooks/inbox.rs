@@ -15,6 +15,9 @@ pub(crate) struct InboxArgs {
     /// The inbox: a SQLite file's path, or a postgres:// URL (or set INBOX).
     #[arg(long, env = "INBOX", default_value = "webhooks.db")]
     db: String,
+    /// With a postgres:// URL: also trust the CA certificates in this PEM file.
+    #[arg(long)]
+    db_ca_cert: Option<std::path::PathBuf>,
     #[command(subcommand)]
     action: Action,
 }
@@ -58,7 +61,7 @@ enum Action {
 }
 
 pub(crate) async fn run(args: InboxArgs) -> Outcome {
-    let inbox = open(&args.db).await?;
+    let inbox = open(&args.db, args.db_ca_cert.as_deref()).await?;
     let fail = |error: tower_webhooks::inbox::InboxError| (FAILED, error.to_string());
     match args.action {
         Action::List { state, limit } => {
@@ -132,9 +135,14 @@ pub(crate) async fn run(args: InboxArgs) -> Outcome {
 
 /// Opens an inbox that exists, beside the process that stores into it: inspecting never
 /// creates one.
-async fn open(location: &str) -> Result<Inbox, (u8, String)> {
+async fn open(location: &str, ca: Option<&std::path::Path>) -> Result<Inbox, (u8, String)> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return open_postgres(location).await;
+        let ca = match ca {
+            Some(path) => std::fs::read(path)
+                .map_err(|error| (USAGE, format!("{}: {error}", path.display())))?,
+            None => Vec::new(),
+        };
+        return open_postgres(location, &ca).await;
     }
     if !std::path::Path::new(location).is_file() {
         return Err((USAGE, format!("no inbox at {location}")));
@@ -145,15 +153,15 @@ async fn open(location: &str) -> Result<Inbox, (u8, String)> {
 }
 
 #[cfg(feature = "postgres")]
-async fn open_postgres(url: &str) -> Result<Inbox, (u8, String)> {
-    tower_webhooks::inbox::PostgresInbox::inspect(url)
+async fn open_postgres(url: &str, ca: &[u8]) -> Result<Inbox, (u8, String)> {
+    tower_webhooks::inbox::PostgresInbox::inspect_trusting(url, ca)
         .await
         .map(Inbox::from)
         .map_err(|error| (USAGE, error.to_string()))
 }
 
 #[cfg(not(feature = "postgres"))]
-async fn open_postgres(_url: &str) -> Result<Inbox, (u8, String)> {
+async fn open_postgres(_url: &str, _ca: &[u8]) -> Result<Inbox, (u8, String)> {
     Err((
         USAGE,
         "this build has no PostgreSQL: install with --features cli,postgres".to_owned(),

@@ -4,13 +4,18 @@
 use std::{future::poll_fn, sync::Arc, time::Duration};
 
 use tokio::sync::Notify;
-use tokio_postgres::{AsyncMessage, NoTls};
+use tokio_postgres::AsyncMessage;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::schema::CHANNEL;
 
-pub(super) async fn listen(config: tokio_postgres::Config, notified: Arc<Notify>) {
+pub(super) async fn listen(
+    config: tokio_postgres::Config,
+    tls: MakeRustlsConnect,
+    notified: Arc<Notify>,
+) {
     loop {
-        match config.connect(NoTls).await {
+        match config.connect(tls.clone()).await {
             Ok((client, mut connection)) => {
                 let notify = Arc::clone(&notified);
                 // The connection delivers notifications only while it is polled.

@@ -7,8 +7,9 @@ mod schema;
 use std::{fmt, sync::Arc, time::Duration};
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use rustls::pki_types::{CertificateDer, pem::PemObject as _};
 use tokio::sync::{Notify, mpsc, oneshot};
-use tokio_postgres::NoTls;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
     EventRecord, Filter, InboxError, InboxErrorKind, NewEvent, Stats, Stored,
@@ -29,7 +30,8 @@ const WRITERS: usize = 2;
 ///
 /// | setting | value |
 /// |---|---|
-/// | driver | `tokio-postgres`, pooled by `deadpool-postgres` (16 connections by default), no TLS |
+/// | driver | `tokio-postgres`, pooled by `deadpool-postgres` (16 connections by default) |
+/// | TLS | as the URL's `sslmode` asks (`disable`, `prefer`, the default, or `require`), by rustls, trusting the public web roots and the CAs given to [`connect_trusting`](Self::connect_trusting) |
 /// | writes | each process's deliveries stored in groups: one statement, one commit, for every delivery that arrives while the previous group commits |
 /// | waking | a store `NOTIFY`s; every process `LISTEN`s and wakes its idle workers, and polls as well in case a notification is lost |
 /// | schema | tables `tower_webhooks_events` (the SQLite file's columns) and `tower_webhooks_inbox` (the version), created on first open under an advisory lock; foreign or newer tables are refused and left untouched |
@@ -56,14 +58,27 @@ impl PostgresInbox {
     ///
     /// Outside a Tokio runtime.
     pub async fn connect(url: &str) -> Result<Self, InboxError> {
-        Self::connect_inner(url, 16, true, true).await
+        Self::connect_inner(url, 16, true, true, &[]).await
+    }
+
+    /// Connects as [`connect`](Self::connect) does, trusting the CA certificates in
+    /// `ca_pem` (PEM) as well as the public roots: a managed database's own CA (RDS, Cloud
+    /// SQL), or a private one. Use `sslmode=require` in the URL so that the connection is
+    /// never in the clear.
+    pub async fn connect_trusting(url: &str, ca_pem: &[u8]) -> Result<Self, InboxError> {
+        Self::connect_inner(url, 16, true, true, ca_pem).await
     }
 
     /// Connects to an existing inbox to look into and replay (the command line does): a
     /// database without the inbox's tables is refused ([`InboxErrorKind::NotAnInbox`]), not
     /// given them.
     pub async fn inspect(url: &str) -> Result<Self, InboxError> {
-        Self::connect_inner(url, 2, true, false).await
+        Self::connect_inner(url, 2, true, false, &[]).await
+    }
+
+    /// [`inspect`](Self::inspect), trusting the CA certificates in `ca_pem` as well.
+    pub async fn inspect_trusting(url: &str, ca_pem: &[u8]) -> Result<Self, InboxError> {
+        Self::connect_inner(url, 2, true, false, ca_pem).await
     }
 
     /// Connects with a pool of `connections`, and with group commit turned off when
@@ -74,7 +89,7 @@ impl PostgresInbox {
         connections: usize,
         grouped: bool,
     ) -> Result<Self, InboxError> {
-        Self::connect_inner(url, connections, grouped, true).await
+        Self::connect_inner(url, connections, grouped, true, &[]).await
     }
 
     async fn connect_inner(
@@ -82,7 +97,9 @@ impl PostgresInbox {
         connections: usize,
         grouped: bool,
         create: bool,
+        ca_pem: &[u8],
     ) -> Result<Self, InboxError> {
+        let tls = tls(ca_pem)?;
         let config: tokio_postgres::Config = url.parse().map_err(|error| {
             InboxError::new(
                 InboxErrorKind::Storage,
@@ -91,7 +108,7 @@ impl PostgresInbox {
         })?;
         let manager = Manager::from_config(
             config.clone(),
-            NoTls,
+            tls.clone(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -108,7 +125,7 @@ impl PostgresInbox {
         schema::prepare(&mut client, create).await?;
         drop(client);
         let notified = Arc::new(Notify::new());
-        let listener = tokio::spawn(listen::listen(config, Arc::clone(&notified)));
+        let listener = tokio::spawn(listen::listen(config, tls, Arc::clone(&notified)));
         let (groups, queue) = mpsc::unbounded_channel();
         let max_group = if grouped { MAX_GROUP } else { 1 };
         // Without group commit, one delivery at a time: the baseline group commit is measured
@@ -129,6 +146,32 @@ impl PostgresInbox {
     async fn client(&self) -> Result<deadpool_postgres::Object, InboxError> {
         Ok(self.pool.get().await?)
     }
+}
+
+/// The TLS connector: the public web roots, and the CAs in `ca_pem`. Used only when the URL's
+/// `sslmode` is not `disable`.
+fn tls(ca_pem: &[u8]) -> Result<MakeRustlsConnect, InboxError> {
+    let refused = |what: &str, error: &dyn std::fmt::Display| {
+        InboxError::new(InboxErrorKind::Storage, format!("{what}: {error}"))
+    };
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    for certificate in CertificateDer::pem_slice_iter(ca_pem) {
+        let certificate =
+            certificate.map_err(|e| refused("a CA certificate does not parse", &e))?;
+        roots
+            .add(certificate)
+            .map_err(|e| refused("a CA certificate is refused", &e))?;
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| refused("TLS", &e))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
 }
 
 /// A writer: waits for a delivery, takes every other one queued behind it, and stores them
