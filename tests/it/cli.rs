@@ -512,3 +512,83 @@ async fn itr_and_check_work_over_https_with_the_servers_ca() {
     .await;
     assert_eq!(code, 2);
 }
+
+/// `tower-webhooks inbox` beside a running receiver: `stats`, `list --state dead`, `show`, then
+/// `retry --dead` brings the dead event back, and a worker handles it; `purge` and a missing file.
+#[tokio::test]
+async fn the_inbox_command_shows_and_replays_dead_events() {
+    use std::time::Duration;
+    use tower_webhooks::{
+        inbox::{EventState, Inbox, NewEvent, Retries, Worker},
+        routing::{EventKey, EventRouter},
+    };
+    let dir = std::env::temp_dir().join(format!("tower-webhooks-cli-inbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("webhooks.db");
+    let db = path.to_str().unwrap();
+    let inbox = Inbox::sqlite(&path).unwrap();
+    let fail = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let router = EventRouter::new(EventKey::field("type")).on("job", {
+        let fail = fail.clone();
+        move |_: serde_json::Value| {
+            let failing = fail.load(std::sync::atomic::Ordering::SeqCst);
+            async move {
+                if failing {
+                    Err("the API is down")
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    });
+    let worker = Worker::new(inbox.clone(), router).retries(Retries::default().max_attempts(1));
+    inbox
+        .store(vec![NewEvent::new(
+            "test",
+            "k1",
+            br#"{"type":"job"}"#.to_vec(),
+        )])
+        .await
+        .unwrap();
+    assert_eq!(worker.run_due().await.unwrap(), 1);
+
+    let (code, stats) = cli(&["inbox", "--db", db, "stats"]).await;
+    assert_eq!(code, 0);
+    assert!(stats.contains("dead      1"), "{stats}");
+    let (code, list) = cli(&["inbox", "--db", db, "list", "--state", "dead"]).await;
+    assert_eq!(code, 0);
+    assert!(
+        list.contains("dead") && list.contains("the API is down"),
+        "{list}"
+    );
+    let id = inbox.list(Default::default()).await.unwrap()[0]
+        .id
+        .to_string();
+    let (code, show) = cli(&["inbox", "--db", db, "show", &id]).await;
+    assert_eq!(code, 0);
+    assert!(
+        show.contains("last error  ") && show.contains(r#"{"type":"job"}"#),
+        "{show}"
+    );
+
+    let (code, retried) = cli(&["inbox", "--db", db, "retry", "--dead"]).await;
+    assert_eq!((code, retried.trim()), (0, "1 dead events are due now"));
+    let event = inbox.event(id.parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!((event.state, event.attempts), (EventState::Pending, 0));
+    fail.store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(worker.run_due().await.unwrap(), 1);
+    assert_eq!(inbox.stats().await.unwrap().handled, 1);
+
+    let (code, _) = cli(&["inbox", "--db", db, "retry", &id]).await;
+    assert_eq!(code, 1, "a handled event is not retried");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let (code, purged) = cli(&["inbox", "--db", db, "purge", "--older-than", "0s"]).await;
+    assert_eq!((code, purged.trim()), (0, "1 events purged"));
+    let missing = dir.join("none.db");
+    let (code, _) = cli(&["inbox", "--db", missing.to_str().unwrap(), "stats"]).await;
+    assert_eq!(code, 2);
+    assert!(!missing.exists(), "inspecting creates nothing");
+    drop(inbox);
+    let _ = std::fs::remove_dir_all(&dir);
+}
