@@ -116,7 +116,15 @@ impl Encoding {
     /// Encodes `tag` the way a provider writes it (lowercase hex, padded base64).
     pub(crate) fn encode(self, tag: &[u8]) -> String {
         match self {
-            Self::Hex => tag.iter().map(|b| format!("{b:02x}")).collect(),
+            Self::Hex => {
+                const DIGITS: &[u8; 16] = b"0123456789abcdef";
+                let mut hex = String::with_capacity(tag.len() * 2);
+                for &byte in tag {
+                    hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+                    hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+                }
+                hex
+            }
             Self::Base64 => base64::engine::general_purpose::STANDARD.encode(tag),
             Self::Base64Url => base64::engine::general_purpose::URL_SAFE.encode(tag),
         }

@@ -2,7 +2,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::{EventLayout, VerificationInfo, Verified};
+use crate::{EventLayout, VerificationInfo, Verified, hmac_scheme::Encoding};
 
 /// The keys to claim: one per delivery, or one per event for a batched layout.
 pub(crate) fn keys_of(verified: &Verified, info: &VerificationInfo) -> Vec<String> {
@@ -49,12 +49,5 @@ fn body_string_field(body: &[u8], field: &str) -> Option<String> {
 }
 
 fn hash(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(digest.len() * 2);
-    for byte in digest {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    hex
+    Encoding::Hex.encode(&Sha256::digest(bytes))
 }

@@ -195,5 +195,5 @@ pub(super) fn b64(bytes: &[u8]) -> String {
 }
 
 pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hmac_scheme::Encoding::Hex.encode(bytes)
 }
