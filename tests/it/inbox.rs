@@ -6,22 +6,14 @@
 use axum::{Router, body::Body, routing::post_service};
 use http::StatusCode;
 use tower::ServiceExt as _;
+
+use crate::inbox_worker::temp;
 use tower_webhooks::{
     WebhookSignatureLayer,
     inbox::{Accept, Inbox, SqliteInbox},
     test_util::{Provider, Signer},
     xero::Xero,
 };
-
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "tower-webhooks-it-inbox-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("inbox.db")
-}
 
 fn event(n: u32) -> String {
     format!(

@@ -22,29 +22,10 @@ use tower_webhooks::{
     xero::Xero,
 };
 
-use crate::postgres::Postgres;
-
-#[derive(serde::Deserialize)]
-struct Job {
-    key: String,
-    seq: u32,
-}
-
-fn job(kind: &str, key: &str, seq: u32) -> NewEvent {
-    let payload = format!(r#"{{"type":"{kind}","key":"{key}","seq":{seq}}}"#);
-    NewEvent::new("test", &format!("{kind}:{key}:{seq}"), payload.into_bytes())
-}
-
-async fn wait_until(what: &str, seconds: u64, mut done: impl AsyncFnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
-    while !done().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what}: not within {seconds} s"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
+use crate::{
+    inbox_worker::{Job, job, wait_until},
+    postgres::Postgres,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_inboxes_share_the_work_each_event_once_and_in_order_per_key() {

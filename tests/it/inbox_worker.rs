@@ -18,7 +18,7 @@ use tower_webhooks::{
     routing::{Attempt, EventKey, EventRouter},
 };
 
-fn temp(name: &str) -> std::path::PathBuf {
+pub(crate) fn temp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "tower-webhooks-it-worker-{}-{name}",
         std::process::id()
@@ -28,15 +28,28 @@ fn temp(name: &str) -> std::path::PathBuf {
     dir.join("inbox.db")
 }
 
+/// The test events: a type to route on, a key, and a place in its key's sequence.
 #[derive(serde::Deserialize)]
-struct Job {
-    key: String,
-    seq: u32,
+pub(crate) struct Job {
+    pub(crate) key: String,
+    pub(crate) seq: u32,
 }
 
-fn job(kind: &str, key: &str, seq: u32) -> NewEvent {
+pub(crate) fn job(kind: &str, key: &str, seq: u32) -> NewEvent {
     let payload = format!(r#"{{"type":"{kind}","key":"{key}","seq":{seq}}}"#);
     NewEvent::new("test", &format!("{kind}:{key}:{seq}"), payload.into_bytes())
+}
+
+/// Polls `done` until it holds, failing the test after `seconds`.
+pub(crate) async fn wait_until(what: &str, seconds: u64, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
+    while !done().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not within {seconds} s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// A clock the test moves by hand.
@@ -251,14 +264,10 @@ async fn a_handler_three_times_slower_than_its_lease_never_runs_twice_at_once() 
         .collect();
     let events: Vec<_> = (0..6).map(|n| job("slow", &format!("k{n}"), 0)).collect();
     inbox.store(events).await.unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while inbox.stats().await.unwrap().handled < 6 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not all handled in 20 s"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until("all handled", 20, async || {
+        inbox.stats().await.unwrap().handled >= 6
+    })
+    .await;
     let mut lost = 0;
     for worker in workers {
         lost += worker.counters().lost_leases;
@@ -364,14 +373,10 @@ async fn events_of_one_key_are_handled_one_at_a_time_in_order_under_concurrency(
             .collect();
         inbox.store(delivery).await.unwrap();
     }
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while inbox.stats().await.unwrap().handled < u64::from(keys * per_key) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not all handled in 30 s"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_until("all handled", 30, async || {
+        inbox.stats().await.unwrap().handled >= u64::from(keys * per_key)
+    })
+    .await;
     for worker in workers {
         worker.shutdown(Duration::from_secs(1)).await;
     }
@@ -564,15 +569,11 @@ async fn a_replayed_head_waits_for_the_running_event_of_its_key() {
         ])
         .await
         .unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    wait_until("the head dead and the gate running", 10, async || {
         let stats = inbox.stats().await.unwrap();
-        if stats.dead == 1 && stats.running == 1 {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{stats:?}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+        stats.dead == 1 && stats.running == 1
+    })
+    .await;
     assert_eq!(inbox.retry_dead().await.unwrap(), 1);
     tokio::time::sleep(Duration::from_millis(200)).await;
     let head = inbox
@@ -584,11 +585,10 @@ async fn a_replayed_head_waits_for_the_running_event_of_its_key() {
         "the replayed head waits: {head:?}"
     );
     gate.notify_one();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while inbox.stats().await.unwrap().handled < 2 {
-        assert!(tokio::time::Instant::now() < deadline);
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    wait_until("the gate and the job handled", 10, async || {
+        inbox.stats().await.unwrap().handled >= 2
+    })
+    .await;
     worker.shutdown(Duration::from_secs(1)).await;
     assert_eq!(
         overlaps.load(Ordering::SeqCst),
