@@ -72,7 +72,7 @@ pub(super) async fn run(
             () = tokio::time::sleep_until(renew_at) => {
                 let asked = Instant::now();
                 let until = config.inbox.now_ms()
-                    .saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+                    .saturating_add(config.lease_ms());
                 let renewed = config.inbox.backend().renew(claim, until).await;
                 let lost = match renewed {
                     Ok(true) => {

@@ -69,6 +69,13 @@ struct Config {
     counters: Counters,
 }
 
+impl Config {
+    /// The lease in the clock's unit, milliseconds.
+    fn lease_ms(&self) -> i64 {
+        i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX)
+    }
+}
+
 impl Worker {
     /// A worker for `inbox`'s events, with `router`'s handlers: at most 16 at once, leases of
     /// 30 s, [`Retries::default`], a poll every second, handled events kept 3 days.

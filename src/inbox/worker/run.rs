@@ -18,7 +18,7 @@ pub(super) enum Phase {
 fn request(config: &Config, limit: usize) -> ClaimRequest {
     ClaimRequest {
         now_ms: config.inbox.now_ms(),
-        lease_ms: i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX),
+        lease_ms: config.lease_ms(),
         limit,
         max_attempts: config.retries.attempts(),
     }
