@@ -94,6 +94,7 @@ pub mod inbox;
 pub mod json_stringify;
 pub mod layer;
 pub mod routing;
+pub mod token;
 
 #[cfg(feature = "axum")]
 pub mod extract;
@@ -101,6 +102,7 @@ pub mod extract;
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 
+mod both;
 mod config_error;
 mod events;
 mod keys;
@@ -120,6 +122,7 @@ pub use providers::{
     square, standard_webhooks, stripe, svix, twilio, xemelgo, xero, zoom,
 };
 
+pub use both::Both;
 pub use config_error::{ConfigError, ConfigErrorKind};
 #[cfg(feature = "axum")]
 pub use extract::{VerifiedEvents, VerifiedJson};

@@ -67,6 +67,47 @@ pub trait SignatureScheme: Send + Sync + 'static {
     /// MAC's `verify_slice`), never with `==`. The [`Rejection`] is logged, never sent.
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection>;
 
+    /// Answers a provider's handshake that can be told from the request's head alone (method,
+    /// query, headers), before anything else: Meta's and Dropbox's `GET` challenges, Microsoft
+    /// Graph's `validationToken`, Okta's one-time verification. `Some(Ok(response))` is sent as
+    /// it is (whatever the [`ResponsePolicy`]) and the inner service is not called;
+    /// `Some(Err(rejection))` refuses a handshake that fails the provider's check (a wrong
+    /// verify token); `None`, the default, means the request is a delivery, verified as usual.
+    /// The body of a request answered here is not read.
+    ///
+    /// A handshake carried in a signed body (Slack's `url_verification`, Twitch's
+    /// `webhook_callback_verification`, Zoom's `endpoint.url_validation`) is verified first and
+    /// answered with [`Verification::answer`] instead.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use http::{Request, Response, request::Parts};
+    /// use tower_webhooks::{Rejection, SignatureScheme, Verification};
+    ///
+    /// /// Answers `GET ?ping` with `pong`; every delivery is refused.
+    /// struct Ping;
+    ///
+    /// impl SignatureScheme for Ping {
+    ///     fn name(&self) -> &'static str {
+    ///         "ping"
+    ///     }
+    ///     fn handshake(&self, head: &Parts) -> Option<Result<Response<Bytes>, Rejection>> {
+    ///         (head.method == http::Method::GET && head.uri.query() == Some("ping"))
+    ///             .then(|| Ok(Response::new(Bytes::from_static(b"pong"))))
+    ///     }
+    ///     fn verify(&self, _: &Parts, _: &Bytes) -> Result<Verification, Rejection> {
+    ///         Err(Rejection::signature_mismatch())
+    ///     }
+    /// }
+    ///
+    /// let (head, ()) = Request::get("/hooks?ping").body(()).unwrap().into_parts();
+    /// assert_eq!(Ping.handshake(&head).unwrap().unwrap().body(), "pong");
+    /// ```
+    fn handshake(&self, head: &Parts) -> Option<Result<Response<Bytes>, Rejection>> {
+        let _ = head;
+        None
+    }
+
     /// Refuses a delivery from its head alone, before a byte of its body is read: a missing or
     /// unreadable signature header. The layer calls it first, so a client that sends no
     /// signature gets `401` at once and cannot make the server buffer its body. Default: no
@@ -109,6 +150,26 @@ pub trait SignatureScheme: Send + Sync + 'static {
     /// What the provider demands of responses. Default: responses pass through unchanged.
     fn response_policy(&self) -> ResponsePolicy {
         ResponsePolicy::unchanged()
+    }
+
+    /// This scheme and `other`, both: a delivery passes only when each accepts it, as when a
+    /// route demands a signature and a token (Xemelgo's signature and its OAuth bearer token).
+    /// See [`Both`](crate::Both).
+    ///
+    /// ```
+    /// use tower_webhooks::{SignatureScheme, WebhookSignatureLayer, token::TokenScheme, xemelgo::Xemelgo};
+    ///
+    /// let scheme = Xemelgo::new("a-secret-longer-than-24-characters")?
+    ///     .and(TokenScheme::bearer("xemelgo", "static-token")?);
+    /// let layer = WebhookSignatureLayer::new(scheme);
+    /// # let _ = layer;
+    /// # Ok::<(), tower_webhooks::ConfigError>(())
+    /// ```
+    fn and<T: SignatureScheme>(self, other: T) -> crate::Both<Self, T>
+    where
+        Self: Sized,
+    {
+        crate::Both::new(self, other)
     }
 }
 
@@ -205,6 +266,20 @@ impl Verification {
     pub fn idempotency_key(mut self, key: impl Into<Arc<str>>) -> Self {
         self.idempotency_key = Some(key.into());
         self
+    }
+
+    /// This verification, with what it leaves unsaid taken from `other`'s (for [`Both`](crate::Both)).
+    pub(crate) fn filled_from(self, other: Verification) -> Self {
+        Self {
+            signed_body: self.signed_body.or(other.signed_body),
+            key_id: self.key_id.or(other.key_id),
+            signed_at: self.signed_at.or(other.signed_at),
+            delivery_id: self.delivery_id.or(other.delivery_id),
+            idempotency_key: self.idempotency_key.or(other.idempotency_key),
+            idempotency_field: self.idempotency_field.or(other.idempotency_field),
+            key_index: self.key_index,
+            answer: self.answer.or(other.answer),
+        }
     }
 
     /// The scheme answers this verified delivery itself with `response`, and the inner service

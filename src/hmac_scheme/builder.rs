@@ -21,6 +21,7 @@ use crate::{
 pub struct HmacSchemeBuilder {
     name: &'static str,
     signature_headers: Vec<&'static str>,
+    every_signature_header: bool,
     format: SignatureFormat,
     algorithm: Algorithm,
     encoding: Encoding,
@@ -42,6 +43,7 @@ impl HmacSchemeBuilder {
         Self {
             name,
             signature_headers: Vec::new(),
+            every_signature_header: false,
             format: SignatureFormat::BARE,
             algorithm: Algorithm::HmacSha256,
             encoding: Encoding::Hex,
@@ -63,6 +65,15 @@ impl HmacSchemeBuilder {
     /// the first one present in a request is used.
     pub fn signature_header(mut self, name: &'static str) -> Self {
         self.signature_headers.push(name);
+        self
+    }
+
+    /// Reads a signature from every [signature header](Self::signature_header) present, not
+    /// only the first: for a provider that signs with two keys at once, each in its own header
+    /// (Box's `box-signature-primary` and `box-signature-secondary`). A delivery is accepted
+    /// when any of them matches under any key. Not with a timestamp in the signature header.
+    pub fn every_signature_header(mut self) -> Self {
+        self.every_signature_header = true;
         self
     }
 
@@ -208,6 +219,19 @@ impl HmacSchemeBuilder {
                     "a timestamp in the signature header needs SignatureFormat::Tagged".into(),
                 ));
             }
+            Some((Timestamp::SignatureField(_), _)) if self.every_signature_header => {
+                return Err(invalid(
+                    "a timestamp in the signature header needs one signature header".into(),
+                ));
+            }
+            Some((
+                Timestamp::BodyField(_) | Timestamp::SignatureField(_),
+                TimestampUnit::Rfc3339,
+            )) => {
+                return Err(invalid(
+                    "an RFC 3339 timestamp is read from a header of its own".into(),
+                ));
+            }
             Some((Timestamp::BodyField(_), _)) if template.uses(&Part::Timestamp) => {
                 return Err(invalid(
                     "a timestamp read from the body cannot also be in the signed content".into(),
@@ -228,6 +252,7 @@ impl HmacSchemeBuilder {
         Ok(HmacScheme {
             name,
             signature_headers,
+            every_signature_header: self.every_signature_header,
             format: self.format,
             algorithm: self.algorithm,
             encoding: self.encoding,

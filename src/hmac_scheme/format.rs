@@ -56,15 +56,29 @@ pub enum Timestamp {
 pub enum TimestampUnit {
     /// Seconds since the Unix epoch (almost every provider).
     Seconds,
-    /// Milliseconds since the Unix epoch (Linear).
+    /// Milliseconds since the Unix epoch (Linear, HubSpot, Webflow).
     Milliseconds,
+    /// An RFC 3339 time, such as `2023-07-19T14:56:51.634234626Z` (Twitch) or
+    /// `2020-01-01T12:00:00-07:00` (Box), signed as sent. Only in a header.
+    Rfc3339,
 }
 
 impl TimestampUnit {
+    /// A number of this unit, as milliseconds (`None` for [`Rfc3339`](Self::Rfc3339), which is
+    /// no number).
     pub(crate) fn to_millis(self, value: i64) -> Option<i64> {
         match self {
             Self::Seconds => value.checked_mul(1000),
             Self::Milliseconds => Some(value),
+            Self::Rfc3339 => None,
+        }
+    }
+
+    /// A timestamp as sent, as milliseconds since the epoch.
+    pub(crate) fn read(self, text: &[u8]) -> Option<i64> {
+        match self {
+            Self::Rfc3339 => crate::scheme_kit::rfc3339::parse_millis(text),
+            _ => crate::scheme_kit::header::parse_digits(text).and_then(|v| self.to_millis(v)),
         }
     }
 }

@@ -70,6 +70,7 @@ use template::Template;
 pub struct HmacScheme {
     name: &'static str,
     signature_headers: Vec<HeaderName>,
+    every_signature_header: bool,
     format: SignatureFormat,
     algorithm: Algorithm,
     encoding: Encoding,

@@ -8,6 +8,7 @@ pub(crate) enum Part {
     Timestamp,
     Id,
     Url,
+    Method,
 }
 
 /// The most parts a template may have: `{id}.{timestamp}.{body}` has five.
@@ -27,7 +28,8 @@ impl Template {
         }
     }
 
-    /// Parses `text`. The placeholders are `{body}`, `{timestamp}`, `{id}` and `{url}`; anything
+    /// Parses `text`. The placeholders are `{body}`, `{timestamp}`, `{id}`, `{url}` and
+    /// `{method}`; anything
     /// else is signed literally. `{body}` must appear exactly once: a template without it would
     /// let any body through.
     pub(crate) fn parse(text: &str) -> Result<Self, String> {
@@ -45,10 +47,11 @@ impl Template {
                 "timestamp" => Part::Timestamp,
                 "id" => Part::Id,
                 "url" => Part::Url,
+                "method" => Part::Method,
                 other => {
                     return Err(format!(
                         "unknown placeholder `{{{other}}}` in signed content `{text}`; \
-                         use {{body}}, {{timestamp}}, {{id}} or {{url}}"
+                         use {{body}}, {{timestamp}}, {{id}}, {{url}} or {{method}}"
                     ));
                 }
             };
@@ -107,6 +110,12 @@ mod tests {
         assert_eq!(
             Template::parse("{url}{body}").unwrap().parts,
             [Part::Url, Part::Body]
+        );
+        assert_eq!(
+            Template::parse("{method}{url}{body}{timestamp}")
+                .unwrap()
+                .parts,
+            [Part::Method, Part::Url, Part::Body, Part::Timestamp]
         );
         assert!(
             Template::parse("{id}.{timestamp}.{body}")

@@ -6,14 +6,14 @@ use bytes::Bytes;
 use http::{HeaderName, HeaderValue, request::Parts};
 
 use super::{
-    HmacScheme, Timestamp,
+    HmacScheme, Timestamp, TimestampUnit,
     format::{MAX_SIGNATURES, Parsed},
     template::{MAX_PARTS, Part},
 };
 use crate::{
     EventLayout, Rejection, ResponsePolicy, SignatureScheme, SignedStream, Verification,
     scheme_kit::few::{Few, Tag},
-    scheme_kit::header::{first_present, parse_digits},
+    scheme_kit::header::first_present,
 };
 
 impl HmacScheme {
@@ -41,6 +41,7 @@ impl HmacScheme {
         if self.template.uses(&Part::Url) {
             prepared.url = Some(self.url.url_of(head)?);
         }
+        prepared.method = head.method.as_str();
         Ok(())
     }
 
@@ -67,11 +68,13 @@ impl HmacScheme {
             Some((Timestamp::BodyField(_), _)) | None => return Ok((None, None)),
         };
         let unit = self.timestamp.map(|(_, unit)| unit).expect("matched above");
-        let millis = parse_digits(text)
-            .and_then(|v| unit.to_millis(v))
-            .ok_or_else(|| {
-                Rejection::malformed_header(name.clone(), "the timestamp is not plain digits")
-            })?;
+        let millis = unit.read(text).ok_or_else(|| {
+            let why = match unit {
+                TimestampUnit::Rfc3339 => "the timestamp is not an RFC 3339 time",
+                _ => "the timestamp is not plain digits",
+            };
+            Rejection::malformed_header(name.clone(), why)
+        })?;
         Ok((Some(text), Some(millis)))
     }
 
@@ -82,6 +85,9 @@ impl HmacScheme {
         head: &'h Parts,
         tags: &mut Few<Tag, MAX_SIGNATURES>,
     ) -> Result<(&HeaderName, Option<&'h [u8]>), Rejection> {
+        if self.every_signature_header {
+            return self.read_every_signature_header(head, tags);
+        }
         let (header_name, value) = first_present(head, &self.signature_headers)?;
         let timestamp_tag = match self.timestamp {
             Some((Timestamp::SignatureField(tag), _)) => Some(tag),
@@ -96,6 +102,30 @@ impl HmacScheme {
             .map_err(|why| Rejection::malformed_header(header_name.clone(), why))?;
         self.decode_tags(header_name, signatures.as_slice(), tags)?;
         Ok((header_name, timestamp))
+    }
+
+    /// For [`every_signature_header`](super::HmacSchemeBuilder::every_signature_header): the
+    /// tags of every signature header present (each at most once), the first one's name.
+    fn read_every_signature_header<'h>(
+        &self,
+        head: &'h Parts,
+        tags: &mut Few<Tag, MAX_SIGNATURES>,
+    ) -> Result<(&HeaderName, Option<&'h [u8]>), Rejection> {
+        let mut first = None;
+        for name in &self.signature_headers {
+            let Ok((name, value)) = first_present(head, std::slice::from_ref(name)) else {
+                continue;
+            };
+            let Parsed { signatures, .. } = self
+                .format
+                .parse(value, None)
+                .map_err(|why| Rejection::malformed_header(name.clone(), why))?;
+            self.decode_tags(name, signatures.as_slice(), tags)?;
+            first.get_or_insert(name);
+        }
+        first
+            .map(|name| (name, None))
+            .ok_or_else(|| Rejection::missing_header(self.signature_headers[0].clone()))
     }
 
     /// The signed content's parts, in order, with `body` in its place.
@@ -158,6 +188,7 @@ impl HmacScheme {
     ) -> Result<(), Rejection> {
         // One undecodable signature among good ones is skipped (a provider may add formats we
         // do not know); a header with none that decodes is malformed.
+        let before = tags.as_slice().len();
         for tag in signatures
             .iter()
             .filter_map(|text| self.encoding.decode_tag(text))
@@ -165,7 +196,7 @@ impl HmacScheme {
         {
             let _ = tags.push(tag); // as many places as signatures
         }
-        if tags.is_empty() {
+        if tags.as_slice().len() == before {
             let why = match (self.encoding.describe(), self.algorithm.tag_len()) {
                 ("hex", 32) => "not hex of a 32-byte HMAC-SHA256",
                 ("base64", 32) => "not base64 of a 32-byte HMAC-SHA256",
@@ -199,6 +230,7 @@ pub(super) struct Prepared<'h> {
     timestamp: Option<i64>,
     id: Option<&'h HeaderValue>,
     url: Option<String>,
+    method: &'h str,
 }
 
 impl Prepared<'_> {
@@ -209,6 +241,7 @@ impl Prepared<'_> {
             timestamp: None,
             id: None,
             url: None,
+            method: "",
         }
     }
 
@@ -220,6 +253,7 @@ impl Prepared<'_> {
             Part::Timestamp => self.timestamp_text.unwrap_or_default(),
             Part::Id => self.id.map_or(&[][..], HeaderValue::as_bytes),
             Part::Url => self.url.as_deref().unwrap_or_default().as_bytes(),
+            Part::Method => self.method.as_bytes(),
         }
     }
 }

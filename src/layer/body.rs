@@ -61,10 +61,10 @@ pin_project! {
         Passed { #[pin] body: B },
         Full { data: Option<Bytes> },
         Empty,
-        // An early rejection's empty body, ended only once the request's unread body has been
-        // read and thrown away (within a bound): a client still sending gets to read the
-        // answer instead of a reset connection.
-        Draining { drain: Drain },
+        // An early answer's body (empty for a rejection), ended only once the request's unread
+        // body has been read and thrown away (within a bound): a client still sending gets to
+        // read the answer instead of a reset connection.
+        Draining { data: Option<Bytes>, drain: Drain },
     }
 }
 
@@ -153,7 +153,17 @@ impl<B> ResponseBody<B> {
     /// An empty body that ends once `drain` has read the request's rest.
     pub(crate) fn draining(drain: Drain) -> Self {
         Self {
-            inner: Inner::Draining { drain },
+            inner: Inner::Draining { data: None, drain },
+        }
+    }
+
+    /// `data`, then the end once `drain` has read the request's rest.
+    pub(crate) fn full_then_draining(data: Bytes, drain: Drain) -> Self {
+        Self {
+            inner: Inner::Draining {
+                data: (!data.is_empty()).then_some(data),
+                drain,
+            },
         }
     }
 }
@@ -188,7 +198,10 @@ where
                 Poll::Ready(data.take().map(|data| Ok(Frame::data(B::Data::from(data)))))
             }
             InnerProj::Empty => Poll::Ready(None),
-            InnerProj::Draining { drain } => drain.poll_drain(cx).map(|()| None),
+            InnerProj::Draining { data, drain } => match data.take() {
+                Some(data) => Poll::Ready(Some(Ok(Frame::data(B::Data::from(data))))),
+                None => drain.poll_drain(cx).map(|()| None),
+            },
         }
     }
 

@@ -65,8 +65,9 @@ pin_project! {
         // `drain`: the unread body of a request refused from its head, read and thrown away
         // after the answer.
         Rejecting { rejection: Option<Rejection>, drain: Option<Drain> },
-        // The scheme answers a verified handshake itself; `Option` for the same reason.
-        Answering { response: Option<Response<Bytes>> },
+        // The scheme answers a handshake itself; `Option` for the same reason. `drain`: the
+        // unread body of a handshake answered from its head.
+        Answering { response: Option<Response<Bytes>>, drain: Option<Drain> },
     }
 }
 
@@ -97,10 +98,14 @@ where
         let (head, body) = request.into_parts();
         let content_length = declared_length(&head);
         let grpc = is_grpc(&head);
+
         // A declared length over the limit, a head that cannot be verified, or a budget that
         // cannot take the declared length, is refused before a byte of the body is read.
         let mut reservation = None;
+        // A handshake is answered before the limits: it is no delivery, and often a `GET`.
+        let handshake = scheme.handshake(&head);
         let early = match content_length {
+            _ if handshake.is_some() => Ok(()),
             Some(n) if n > settings.body_limit as u64 => {
                 Err(Rejection::body_too_large(settings.body_limit))
             }
@@ -113,14 +118,19 @@ where
                 }
             }),
         };
-        let state = match early {
-            Ok(()) => State::Buffering { body },
-            Err(rejection) => State::Rejecting {
-                rejection: Some(rejection),
-                // A client that waits for `100 Continue` has not sent its body, and polling
-                // it would invite it to; a gRPC stream is reset cleanly without reading.
-                drain: (!expects_continue(&head) && !grpc).then(|| Drain::new(body)),
+        // A client that waits for `100 Continue` has not sent its body, and polling it would
+        // invite it to; a gRPC stream is reset cleanly without reading.
+        let drains = !expects_continue(&head) && !grpc;
+        let state = match (handshake, early) {
+            (Some(Ok(response)), _) => State::Answering {
+                response: Some(response),
+                drain: drains.then(|| Drain::new(body)),
             },
+            (Some(Err(rejection)), _) | (None, Err(rejection)) => State::Rejecting {
+                rejection: Some(rejection),
+                drain: drains.then(|| Drain::new(body)),
+            },
+            (None, Ok(())) => State::Buffering { body },
         };
         Self {
             state,
@@ -177,9 +187,13 @@ where
                     }
                     return Poll::Ready(Ok(response));
                 }
-                StateProj::Answering { response } => {
+                StateProj::Answering { response, drain } => {
                     let response = response.take().expect("polled after completion");
-                    return Poll::Ready(Ok(response.map(ResponseBody::full)));
+                    let drain = drain.take();
+                    return Poll::Ready(Ok(response.map(|data| match drain {
+                        Some(drain) => ResponseBody::full_then_draining(data, drain),
+                        None => ResponseBody::full(data),
+                    })));
                 }
                 StateProj::Buffering { body } => {
                     if let (None, Some(timeout)) =
@@ -285,6 +299,7 @@ where
                                     ..
                                 }) => State::Answering {
                                     response: Some(*response),
+                                    drain: None,
                                 },
                                 Ok(verification) => {
                                     this.deadline.set(None);

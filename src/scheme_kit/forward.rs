@@ -17,6 +17,13 @@ macro_rules! forward_scheme {
                 let $this = self;
                 $crate::SignatureScheme::name($inner)
             }
+            fn handshake(
+                &self,
+                head: &http::request::Parts,
+            ) -> Option<Result<http::Response<bytes::Bytes>, $crate::Rejection>> {
+                let $this = self;
+                $crate::SignatureScheme::handshake($inner, head)
+            }
             fn check_head(&self, head: &http::request::Parts) -> Result<(), $crate::Rejection> {
                 let $this = self;
                 $crate::SignatureScheme::check_head($inner, head)
