@@ -92,9 +92,14 @@ fn schemes_under_test() -> &'static Vec<Box<dyn SignatureScheme>> {
             .iter()
             .map(|&provider| {
                 let key = match provider.name() {
-                    "standard-webhooks" | "svix" => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                     "standard-webhooks-v1a" => "whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=",
                     "discord" => "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664",
+                    // The forms the providers demand: `whsec_`, Basic credentials, hex.
+                    "standard-webhooks" | "svix" | "resend" | "clerk" => {
+                        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                    }
+                    "postmark" => "fuzz:secret-that-is-longer-than-24-characters",
+                    "adyen" => "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00",
                     _ => secret,
                 };
                 provider

@@ -18,26 +18,38 @@ pub(crate) fn events<'de, T: Deserialize<'de>>(
     match layout {
         EventLayout::Single => serde_json::from_slice(body).map(|event| vec![event]),
         EventLayout::Array => serde_json::from_slice(body),
-        EventLayout::Field(field) => {
-            let mut deserializer = serde_json::Deserializer::from_slice(body);
-            EventsIn::<T>::field(field)
-                .deserialize(&mut deserializer)
-                .and_then(|events| deserializer.end().map(|()| events))
-        }
+        EventLayout::Field(field) => batch(body, EventsIn::field(field)),
+        EventLayout::Path([first, rest @ ..]) => batch(body, EventsIn::path(first, rest)),
+        EventLayout::Path([]) => Err(de::Error::custom("an empty event path")),
     }
 }
 
-/// Reads the array in one named field of an object, skipping the other fields without
-/// building them.
+fn batch<'de, T: Deserialize<'de>>(
+    body: &'de [u8],
+    seed: EventsIn<T>,
+) -> Result<Vec<T>, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    seed.deserialize(&mut deserializer)
+        .and_then(|events| deserializer.end().map(|()| events))
+}
+
+/// Reads the array in one named field of an object (or, with `rest`, in the field of the
+/// objects nested there), skipping the other fields without building them.
 struct EventsIn<T> {
     field: &'static str,
+    rest: &'static [&'static str],
     marker: PhantomData<T>,
 }
 
 impl<T> EventsIn<T> {
     fn field(field: &'static str) -> Self {
+        Self::path(field, &[])
+    }
+
+    fn path(field: &'static str, rest: &'static [&'static str]) -> Self {
         Self {
             field,
+            rest,
             marker: PhantomData,
         }
     }
@@ -65,6 +77,8 @@ impl<'de, T: de::Deserialize<'de>> Visitor<'de> for EventsIn<T> {
                 map.next_value::<IgnoredAny>()?;
             } else if events.is_some() {
                 return Err(de::Error::duplicate_field(self.field));
+            } else if let [next, rest @ ..] = self.rest {
+                events = Some(map.next_value_seed(EventsIn::<T>::path(next, rest))?);
             } else {
                 events = Some(map.next_value()?);
             }
@@ -93,5 +107,32 @@ impl Visitor<'_> for KeyIs {
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
         Ok(key == self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_reaches_events_in_nested_objects_and_refuses_a_repeated_field() {
+        let layout = EventLayout::Path(&["data", "events"]);
+        let body =
+            br#"{"eventType":"com.okta.event_hook","data":{"x":1,"events":[{"a":1},{"a":2}]}}"#;
+        let found: Vec<serde_json::Value> = events(body, layout).unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1]["a"], 2);
+        for bad in [
+            &br#"{"data":{"events":[],"events":[]}}"#[..],
+            br#"{"data":{},"data":{"events":[]}}"#,
+            br#"{"data":[]}"#,
+            br#"{"events":[]}"#,
+        ] {
+            assert!(events::<serde_json::Value>(bad, layout).is_err());
+        }
+        let same: Vec<serde_json::Value> =
+            events(br#"{"events":[1]}"#, EventLayout::Path(&["events"])).unwrap();
+        assert_eq!(same, [serde_json::json!(1)]);
+        assert!(events::<serde_json::Value>(b"{}", EventLayout::Path(&[])).is_err());
     }
 }

@@ -62,6 +62,35 @@
 //! | Xero | [`xero`] | `xero` |
 //! | InvoiceAhoy | [`invoice_ahoy`] | `invoiceahoy` |
 //! | Xemelgo | [`xemelgo`] | `xemelgo` |
+//! | QuickBooks Online | [`quickbooks`] | `quickbooks` |
+//! | HubSpot | [`hubspot`] | `hubspot` |
+//! | Typeform | [`typeform`] | `typeform` |
+//! | Calendly | [`calendly`] | `calendly` |
+//! | Mux | [`mux`] | `mux` |
+//! | Sentry | [`sentry`] | `sentry` |
+//! | Vercel | [`vercel`] | `vercel` |
+//! | Coinbase Commerce | [`coinbase_commerce`] | `coinbase-commerce` |
+//! | Razorpay | [`razorpay`] | `razorpay` |
+//! | Paystack | [`paystack`] | `paystack` |
+//! | Lemon Squeezy | [`lemon_squeezy`] | `lemonsqueezy` |
+//! | Webflow | [`webflow`] | `webflow` |
+//! | Bitbucket Cloud | [`bitbucket`] | `bitbucket` |
+//! | Box | [`box_com`] | `box` |
+//! | WooCommerce | [`woocommerce`] | `woocommerce` |
+//! | Trello | [`trello`] | `trello` |
+//! | Intercom | [`intercom`] | `intercom` |
+//! | Resend (through Svix) | [`resend`] | `resend` |
+//! | Clerk (through Svix) | [`clerk`] | `clerk` |
+//! | Twitch EventSub | [`twitch`] | `twitch` |
+//! | Dropbox | [`dropbox`] | `dropbox` |
+//! | Meta (WhatsApp, Messenger, Instagram) | [`meta`] | `meta` |
+//! | GitLab (a token) | [`gitlab`] | `gitlab` |
+//! | Telegram bots (a token) | [`telegram`] | `telegram` |
+//! | Postmark (Basic credentials) | [`postmark`] | `postmark` |
+//! | Okta event hooks (a token) | [`okta`] | `okta` |
+//! | Microsoft Graph change notifications | [`microsoft_graph`] | `microsoft-graph` |
+//! | Mailgun (signed in the body) | [`mailgun`] | `mailgun` |
+//! | Adyen (signed in the body) | [`adyen`] | `adyen` |
 //! | Discord interactions (feature `ed25519`) | `discord` | `discord` |
 //!
 //! Every provider offers the same surface: `new`, `with_keys`, its header names and `EVENT_KEY`
@@ -118,8 +147,11 @@ mod verified;
 #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
 pub use providers::discord;
 pub use providers::{
-    Provider, SchemeConfig, UnknownProvider, github, invoice_ahoy, linear, paddle, shopify, slack,
-    square, standard_webhooks, stripe, svix, twilio, xemelgo, xero, zoom,
+    Provider, SchemeConfig, UnknownProvider, adyen, bitbucket, box_com, calendly, clerk,
+    coinbase_commerce, dropbox, github, gitlab, hubspot, intercom, invoice_ahoy, lemon_squeezy,
+    linear, mailgun, meta, microsoft_graph, mux, okta, paddle, paystack, postmark, quickbooks,
+    razorpay, resend, sentry, shopify, slack, square, standard_webhooks, stripe, svix, telegram,
+    trello, twilio, twitch, typeform, vercel, webflow, woocommerce, xemelgo, xero, zoom,
 };
 
 pub use both::Both;

@@ -49,6 +49,9 @@ pub enum RejectionKind {
     /// The signature is good, but the signed timestamp is outside the scheme's replay window:
     /// an old delivery sent again, or a clock that is off. `401`.
     StaleTimestamp,
+    /// The signature is good, but the single-use token it covers was seen before (Mailgun's
+    /// `token`): the same signed delivery sent again. `401`.
+    Replayed,
     /// The body (or its `Content-Length`) exceeds the layer's limit. `413`.
     BodyTooLarge,
     /// The body could not be read: the client went away or sent a malformed or truncated body.
@@ -119,6 +122,12 @@ impl Rejection {
         }
     }
 
+    /// The signature matches, but the single-use token it signs was already used.
+    #[must_use]
+    pub fn replayed() -> Self {
+        Self::new(RejectionKind::Replayed)
+    }
+
     /// Adds a hint for whoever reads the server log: the common mistake that would explain this
     /// rejection. Hints are fixed text; they never quote the secret or the body.
     #[must_use]
@@ -175,7 +184,7 @@ impl Rejection {
     }
 
     /// A short, stable code for the reason, for log queries and metrics: `missing_header`,
-    /// `malformed_header`, `signature_mismatch`, `unverifiable_body`, `stale_timestamp`,
+    /// `malformed_header`, `signature_mismatch`, `unverifiable_body`, `stale_timestamp`, `replayed`,
     /// `body_too_large` or `body_unreadable`.
     #[must_use]
     pub fn code(&self) -> &'static str {
@@ -185,6 +194,7 @@ impl Rejection {
             RejectionKind::SignatureMismatch => "signature_mismatch",
             RejectionKind::UnverifiableBody => "unverifiable_body",
             RejectionKind::StaleTimestamp => "stale_timestamp",
+            RejectionKind::Replayed => "replayed",
             RejectionKind::BodyTooLarge => "body_too_large",
             RejectionKind::BodyUnreadable => "body_unreadable",
             RejectionKind::BodyTimeout => "body_timeout",
@@ -206,7 +216,8 @@ impl Rejection {
             | RejectionKind::MalformedHeader
             | RejectionKind::SignatureMismatch
             | RejectionKind::UnverifiableBody
-            | RejectionKind::StaleTimestamp => StatusCode::UNAUTHORIZED,
+            | RejectionKind::StaleTimestamp
+            | RejectionKind::Replayed => StatusCode::UNAUTHORIZED,
         }
     }
 
@@ -231,7 +242,8 @@ impl Rejection {
             | RejectionKind::MalformedHeader
             | RejectionKind::SignatureMismatch
             | RejectionKind::UnverifiableBody
-            | RejectionKind::StaleTimestamp => 16,
+            | RejectionKind::StaleTimestamp
+            | RejectionKind::Replayed => 16,
         }
     }
 }
@@ -256,6 +268,7 @@ impl fmt::Display for Rejection {
                 )?,
                 None => f.write_str("the signed timestamp is outside the replay window")?,
             },
+            RejectionKind::Replayed => f.write_str("the signed token was already used")?,
             RejectionKind::BodyTooLarge => {
                 return match self.limit {
                     Some(limit) => write!(f, "body exceeds the limit of {limit} bytes"),

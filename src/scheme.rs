@@ -303,4 +303,8 @@ pub enum EventLayout {
     Field(&'static str),
     /// The body is an array of events.
     Array,
+    /// The events are an array reached through nested objects by these field names: Okta's
+    /// `&["data", "events"]` (`{"data": {"events": [...]}}`). `Path(&["events"])` is
+    /// `Field("events")`.
+    Path(&'static [&'static str]),
 }

@@ -7,8 +7,8 @@ use crate::{EventLayout, VerificationInfo, Verified, hmac_scheme::Encoding};
 /// The keys to claim: one per delivery, or one per event for a batched layout.
 pub(crate) fn keys_of(verified: &Verified, info: &VerificationInfo) -> Vec<String> {
     let scheme = verified.scheme();
-    if let EventLayout::Field(field) = verified.event_layout()
-        && let Some(events) = batch_events(verified.body(), field)
+    if let layout @ (EventLayout::Field(_) | EventLayout::Path(_)) = verified.event_layout()
+        && let Some(events) = batch_events(verified.body(), layout)
     {
         return events
             .iter()
@@ -29,9 +29,8 @@ pub(crate) fn keys_of(verified: &Verified, info: &VerificationInfo) -> Vec<Strin
 
 /// Each event of a batch, found by the one splitter every reader of events uses, and
 /// re-serialised so that the same event hashes the same in any batch.
-fn batch_events(body: &[u8], field: &'static str) -> Option<Vec<Vec<u8>>> {
-    let events: Vec<serde_json::Value> =
-        crate::events::events(body, EventLayout::Field(field)).ok()?;
+fn batch_events(body: &[u8], layout: EventLayout) -> Option<Vec<Vec<u8>>> {
+    let events: Vec<serde_json::Value> = crate::events::events(body, layout).ok()?;
     Some(
         events
             .iter()

@@ -119,7 +119,7 @@ impl Accept {
             row
         };
         match verified.event_layout() {
-            EventLayout::Field(_) => {
+            EventLayout::Field(_) | EventLayout::Path(_) => {
                 let events: Option<Vec<&RawValue>> =
                     crate::events::events(verified.body(), verified.event_layout()).ok();
                 if let Some(events) = events.filter(|events| events.len() == keys.len()) {

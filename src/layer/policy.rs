@@ -22,6 +22,7 @@ const SET_COOKIE2: http::HeaderName = http::HeaderName::from_static("set-cookie2
 pub struct ResponsePolicy {
     strip_body: bool,
     strip_cookies: bool,
+    success_body: Option<&'static str>,
 }
 
 impl ResponsePolicy {
@@ -30,6 +31,7 @@ impl ResponsePolicy {
         Self {
             strip_body: false,
             strip_cookies: false,
+            success_body: None,
         }
     }
 
@@ -45,6 +47,27 @@ impl ResponsePolicy {
     pub const fn strip_cookies(mut self, strip: bool) -> Self {
         self.strip_cookies = strip;
         self
+    }
+
+    /// Every successful (`2xx`) response gets exactly `body`, as `text/plain`, whatever the
+    /// handler wrote: Adyen accepts a delivery only when the answer is `[accepted]`. Other
+    /// responses pass through as the rest of the policy says.
+    ///
+    /// ```
+    /// use tower_webhooks::ResponsePolicy;
+    ///
+    /// let adyen = ResponsePolicy::unchanged().success_body("[accepted]");
+    /// assert_eq!(adyen.success_body_text(), Some("[accepted]"));
+    /// ```
+    pub const fn success_body(mut self, body: &'static str) -> Self {
+        self.success_body = Some(body);
+        self
+    }
+
+    /// The body every successful response gets, if the policy sets one.
+    #[must_use]
+    pub const fn success_body_text(&self) -> Option<&'static str> {
+        self.success_body
     }
 
     /// Whether bodies are stripped.
@@ -72,7 +95,21 @@ pub(super) fn apply_policy<B>(
         parts.headers.remove(header::SET_COOKIE);
         parts.headers.remove(SET_COOKIE2);
     }
-    let body = if policy.strips_body() {
+    let fixed = policy.success_body.filter(|_| parts.status.is_success());
+    let body = if let Some(text) = fixed {
+        for name in [
+            header::CONTENT_LENGTH,
+            header::CONTENT_ENCODING,
+            header::TRANSFER_ENCODING,
+        ] {
+            parts.headers.remove(name);
+        }
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        ResponseBody::full(bytes::Bytes::from_static(text.as_bytes()))
+    } else if policy.strips_body() {
         for name in [
             header::CONTENT_LENGTH,
             header::CONTENT_TYPE,

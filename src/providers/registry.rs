@@ -53,6 +53,64 @@ pub enum Provider {
     InvoiceAhoy,
     /// `xemelgo-signature: sha256=…`.
     Xemelgo,
+    /// QuickBooks Online: `intuit-signature` (base64).
+    QuickBooks,
+    /// HubSpot: `X-HubSpot-Signature-v3` over the method, URL, body and timestamp.
+    HubSpot,
+    /// Typeform: `Typeform-Signature: sha256=<base64>`.
+    Typeform,
+    /// Calendly: `Calendly-Webhook-Signature: t=…,v1=…`.
+    Calendly,
+    /// Mux: `Mux-Signature: t=…,v1=…`.
+    Mux,
+    /// Sentry integrations: `Sentry-Hook-Signature` (hex).
+    Sentry,
+    /// Vercel: `x-vercel-signature` (HMAC-SHA1, hex).
+    Vercel,
+    /// Coinbase Commerce: `X-CC-Webhook-Signature` (hex).
+    CoinbaseCommerce,
+    /// Razorpay: `X-Razorpay-Signature` (hex).
+    Razorpay,
+    /// Paystack: `x-paystack-signature` (HMAC-SHA512, hex).
+    Paystack,
+    /// Lemon Squeezy: `X-Signature` (hex).
+    LemonSqueezy,
+    /// Webflow: `x-webflow-signature` over `{timestamp}:{body}`.
+    Webflow,
+    /// Bitbucket Cloud: `X-Hub-Signature: sha256=<hex>`.
+    Bitbucket,
+    /// Box: `box-signature-primary` and `-secondary` over the body and the RFC 3339 timestamp.
+    Box,
+    /// WooCommerce: `X-WC-Webhook-Signature` (base64).
+    WooCommerce,
+    /// Trello: `X-Trello-Webhook` over the body and the callback URL (HMAC-SHA1, base64).
+    Trello,
+    /// Intercom: `X-Hub-Signature: sha1=<hex>`.
+    Intercom,
+    /// Resend, through Svix: `svix-signature: v1,…` (the secret is `whsec_…`).
+    Resend,
+    /// Clerk, through Svix: `svix-signature: v1,…` (the secret is `whsec_…`).
+    Clerk,
+    /// Twitch EventSub: `Twitch-Eventsub-Message-Signature: sha256=<hex>` over the id, the RFC 3339 timestamp and the body; the challenge is answered.
+    Twitch,
+    /// Dropbox: `X-Dropbox-Signature` (hex); the `GET ?challenge=` is answered.
+    Dropbox,
+    /// Meta (WhatsApp, Messenger, Instagram): `X-Hub-Signature-256: sha256=<hex>`; the `GET` subscription check is answered when a verify token is configured.
+    Meta,
+    /// GitLab: the secret token in `X-Gitlab-Token` (no signature).
+    GitLab,
+    /// Telegram bots: the `secret_token` in `X-Telegram-Bot-Api-Secret-Token` (no signature).
+    Telegram,
+    /// Postmark: HTTP Basic credentials from the webhook URL (no signature); the secret is `user:password`.
+    Postmark,
+    /// Okta event hooks: a secret `Authorization` value (no signature); the verification `GET` is answered.
+    Okta,
+    /// Microsoft Graph change notifications: each notification's `clientState`; the `validationToken` is answered.
+    MicrosoftGraph,
+    /// Mailgun: the body's `signature` object, HMAC-SHA256 of its timestamp and token (each token accepted once).
+    Mailgun,
+    /// Adyen: an `hmacSignature` in each notification item (the key in hex); answers `[accepted]`.
+    Adyen,
     /// Discord interactions: `X-Signature-Ed25519` over `{timestamp}{body}`. The secret is the
     /// application's Ed25519 private key seed in hex (64 digits); the verifier takes
     /// `Signer::public_key`.
@@ -67,27 +125,54 @@ pub enum Provider {
 
 impl Provider {
     /// Every provider, in the order of the [crate's scheme table](crate#providers).
-    #[cfg(not(feature = "ed25519"))]
-    pub const ALL: &'static [Provider] = &HMAC;
-    /// Every provider, in the order of the [crate's scheme table](crate#providers).
-    #[cfg(feature = "ed25519")]
     pub const ALL: &'static [Provider] = &[
-        HMAC[0],
-        HMAC[1],
-        HMAC[2],
-        HMAC[3],
-        HMAC[4],
-        HMAC[5],
-        HMAC[6],
-        HMAC[7],
-        HMAC[8],
-        HMAC[9],
-        HMAC[10],
-        HMAC[11],
-        HMAC[12],
-        HMAC[13],
-        HMAC[14],
+        Provider::StandardWebhooks,
+        Provider::Svix,
+        Provider::Stripe,
+        Provider::GitHub,
+        Provider::GitHubSha1,
+        Provider::Slack,
+        Provider::Shopify,
+        Provider::Paddle,
+        Provider::Linear,
+        Provider::Zoom,
+        Provider::Square,
+        Provider::Twilio,
+        Provider::Xero,
+        Provider::InvoiceAhoy,
+        Provider::Xemelgo,
+        Provider::QuickBooks,
+        Provider::HubSpot,
+        Provider::Typeform,
+        Provider::Calendly,
+        Provider::Mux,
+        Provider::Sentry,
+        Provider::Vercel,
+        Provider::CoinbaseCommerce,
+        Provider::Razorpay,
+        Provider::Paystack,
+        Provider::LemonSqueezy,
+        Provider::Webflow,
+        Provider::Bitbucket,
+        Provider::Box,
+        Provider::WooCommerce,
+        Provider::Trello,
+        Provider::Intercom,
+        Provider::Resend,
+        Provider::Clerk,
+        Provider::Twitch,
+        Provider::Dropbox,
+        Provider::Meta,
+        Provider::GitLab,
+        Provider::Telegram,
+        Provider::Postmark,
+        Provider::Okta,
+        Provider::MicrosoftGraph,
+        Provider::Mailgun,
+        Provider::Adyen,
+        #[cfg(feature = "ed25519")]
         Provider::Discord,
+        #[cfg(feature = "ed25519")]
         Provider::StandardWebhooksV1a,
     ];
 
@@ -112,6 +197,35 @@ impl Provider {
             Self::Xero => "xero",
             Self::InvoiceAhoy => "invoiceahoy",
             Self::Xemelgo => "xemelgo",
+            Self::QuickBooks => "quickbooks",
+            Self::HubSpot => "hubspot",
+            Self::Typeform => "typeform",
+            Self::Calendly => "calendly",
+            Self::Mux => "mux",
+            Self::Sentry => "sentry",
+            Self::Vercel => "vercel",
+            Self::CoinbaseCommerce => "coinbase-commerce",
+            Self::Razorpay => "razorpay",
+            Self::Paystack => "paystack",
+            Self::LemonSqueezy => "lemonsqueezy",
+            Self::Webflow => "webflow",
+            Self::Bitbucket => "bitbucket",
+            Self::Box => "box",
+            Self::WooCommerce => "woocommerce",
+            Self::Trello => "trello",
+            Self::Intercom => "intercom",
+            Self::Resend => "resend",
+            Self::Clerk => "clerk",
+            Self::Twitch => "twitch",
+            Self::Dropbox => "dropbox",
+            Self::Meta => "meta",
+            Self::GitLab => "gitlab",
+            Self::Telegram => "telegram",
+            Self::Postmark => "postmark",
+            Self::Okta => "okta",
+            Self::MicrosoftGraph => "microsoft-graph",
+            Self::Mailgun => "mailgun",
+            Self::Adyen => "adyen",
             #[cfg(feature = "ed25519")]
             Self::Discord => "discord",
             #[cfg(feature = "ed25519")]
@@ -131,18 +245,30 @@ impl Provider {
             | Self::Slack
             | Self::Paddle
             | Self::Linear
-            | Self::Zoom => true,
+            | Self::Zoom
+            | Self::HubSpot
+            | Self::Calendly
+            | Self::Mux
+            | Self::Webflow
+            | Self::Box
+            | Self::Resend
+            | Self::Clerk
+            | Self::Twitch
+            | Self::Mailgun => true,
             #[cfg(feature = "ed25519")]
             Self::Discord | Self::StandardWebhooksV1a => true,
             _ => false,
         }
     }
 
-    /// Whether it signs the URL it calls (Square, Twilio): behind a proxy or a tunnel, give that
+    /// Whether it signs the URL it calls (Square, Twilio, HubSpot, Trello): behind a proxy or a tunnel, give that
     /// URL with [`SchemeConfig::public_base_url`].
     #[must_use]
     pub fn signs_url(self) -> bool {
-        matches!(self, Self::Square | Self::Twilio)
+        matches!(
+            self,
+            Self::Square | Self::Twilio | Self::HubSpot | Self::Trello
+        )
     }
 
     /// Where its events say their type, for [`EventRouter`](crate::routing::EventRouter): the
@@ -166,9 +292,36 @@ impl Provider {
             Self::Xero => xero::EVENT_KEY,
             Self::InvoiceAhoy => invoice_ahoy::EVENT_KEY,
             Self::Xemelgo => xemelgo::EVENT_KEY,
+            Self::QuickBooks => quickbooks::EVENT_KEY,
+            Self::HubSpot => hubspot::EVENT_KEY,
+            Self::Typeform => typeform::EVENT_KEY,
+            Self::Calendly => calendly::EVENT_KEY,
+            Self::Mux => mux::EVENT_KEY,
+            Self::Sentry => sentry::EVENT_KEY,
+            Self::Vercel => vercel::EVENT_KEY,
+            Self::CoinbaseCommerce => coinbase_commerce::EVENT_KEY,
+            Self::Razorpay => razorpay::EVENT_KEY,
+            Self::Paystack => paystack::EVENT_KEY,
+            Self::LemonSqueezy => lemon_squeezy::EVENT_KEY,
+            Self::Webflow => webflow::EVENT_KEY,
+            Self::Bitbucket => bitbucket::EVENT_KEY,
+            Self::Box => box_com::EVENT_KEY,
+            Self::WooCommerce => woocommerce::EVENT_KEY,
+            Self::Trello => trello::EVENT_KEY,
+            Self::Intercom => intercom::EVENT_KEY,
+            Self::Resend => resend::EVENT_KEY,
+            Self::Clerk => clerk::EVENT_KEY,
+            Self::Twitch => twitch::EVENT_KEY,
+            Self::Meta => meta::EVENT_KEY,
+            Self::GitLab => gitlab::EVENT_KEY,
+            Self::Postmark => postmark::EVENT_KEY,
+            Self::Okta => okta::EVENT_KEY,
+            Self::MicrosoftGraph => microsoft_graph::EVENT_KEY,
+            Self::Mailgun => mailgun::EVENT_KEY,
+            Self::Adyen => adyen::EVENT_KEY,
             #[cfg(feature = "ed25519")]
             Self::StandardWebhooksV1a => standard_webhooks::EVENT_KEY,
-            Self::Twilio => return None,
+            Self::Twilio | Self::Dropbox | Self::Telegram => return None,
             #[cfg(feature = "ed25519")]
             Self::Discord => return None,
         })
@@ -270,6 +423,49 @@ impl SchemeConfig {
             Provider::Xero => Box::new(xero::Xero::with_keys(keys)?),
             Provider::InvoiceAhoy => Box::new(invoice_ahoy::InvoiceAhoy::with_keys(keys)?),
             Provider::Xemelgo => Box::new(xemelgo::Xemelgo::with_keys(keys)?),
+            Provider::QuickBooks => Box::new(quickbooks::QuickBooks::with_keys(keys)?),
+            Provider::HubSpot => {
+                let scheme = hubspot::HubSpot::with_keys(keys)?.with_clock(clock);
+                Box::new(match url {
+                    Some(base) => scheme.with_public_base_url(base)?,
+                    None => scheme,
+                })
+            }
+            Provider::Typeform => Box::new(typeform::Typeform::with_keys(keys)?),
+            Provider::Calendly => Box::new(calendly::Calendly::with_keys(keys)?.with_clock(clock)),
+            Provider::Mux => Box::new(mux::Mux::with_keys(keys)?.with_clock(clock)),
+            Provider::Sentry => Box::new(sentry::Sentry::with_keys(keys)?),
+            Provider::Vercel => Box::new(vercel::Vercel::with_keys(keys)?),
+            Provider::CoinbaseCommerce => {
+                Box::new(coinbase_commerce::CoinbaseCommerce::with_keys(keys)?)
+            }
+            Provider::Razorpay => Box::new(razorpay::Razorpay::with_keys(keys)?),
+            Provider::Paystack => Box::new(paystack::Paystack::with_keys(keys)?),
+            Provider::LemonSqueezy => Box::new(lemon_squeezy::LemonSqueezy::with_keys(keys)?),
+            Provider::Webflow => Box::new(webflow::Webflow::with_keys(keys)?.with_clock(clock)),
+            Provider::Bitbucket => Box::new(bitbucket::Bitbucket::with_keys(keys)?),
+            Provider::Box => Box::new(box_com::Box::with_keys(keys)?.with_clock(clock)),
+            Provider::WooCommerce => Box::new(woocommerce::WooCommerce::with_keys(keys)?),
+            Provider::Trello => {
+                let scheme = trello::Trello::with_keys(keys)?;
+                Box::new(match url {
+                    Some(base) => scheme.with_public_base_url(base)?,
+                    None => scheme,
+                })
+            }
+            Provider::Intercom => Box::new(intercom::Intercom::with_keys(keys)?),
+            Provider::Resend => Box::new(resend::Resend::with_keys(keys)?.with_clock(clock)),
+            Provider::Clerk => Box::new(clerk::Clerk::with_keys(keys)?.with_clock(clock)),
+            Provider::Twitch => Box::new(twitch::Twitch::with_keys(keys)?.with_clock(clock)),
+            Provider::Dropbox => Box::new(dropbox::Dropbox::with_keys(keys)?),
+            Provider::Meta => Box::new(meta::Meta::with_keys(keys)?),
+            Provider::GitLab => Box::new(gitlab::GitLab::with_keys(keys)?),
+            Provider::Telegram => Box::new(telegram::Telegram::with_keys(keys)?),
+            Provider::Postmark => Box::new(postmark::Postmark::with_keys(keys)?),
+            Provider::Okta => Box::new(okta::Okta::with_keys(keys)?),
+            Provider::MicrosoftGraph => Box::new(microsoft_graph::MicrosoftGraph::with_keys(keys)?),
+            Provider::Mailgun => Box::new(mailgun::Mailgun::with_keys(keys)?.with_clock(clock)),
+            Provider::Adyen => Box::new(adyen::Adyen::with_keys(keys)?),
             #[cfg(feature = "ed25519")]
             Provider::Discord => Box::new(discord::Discord::with_keys(keys)?.with_clock(clock)),
             #[cfg(feature = "ed25519")]
@@ -279,24 +475,6 @@ impl SchemeConfig {
         })
     }
 }
-
-const HMAC: [Provider; 15] = [
-    Provider::StandardWebhooks,
-    Provider::Svix,
-    Provider::Stripe,
-    Provider::GitHub,
-    Provider::GitHubSha1,
-    Provider::Slack,
-    Provider::Shopify,
-    Provider::Paddle,
-    Provider::Linear,
-    Provider::Zoom,
-    Provider::Square,
-    Provider::Twilio,
-    Provider::Xero,
-    Provider::InvoiceAhoy,
-    Provider::Xemelgo,
-];
 
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,7 +9,14 @@
 //! | replay window | 300 s each way (Slack's docs, Bolt and `slack_sdk`) |
 //! | rotation | [`Slack::with_keys`] accepts any of several secrets |
 //!
-//! Source: docs.slack.dev/authentication/verifying-requests-from-slack.
+//! When an Events API request URL is set, Slack posts a signed `url_verification` event,
+//! `{"type": "url_verification", "challenge": "…", "token": "…"}`, and wants the challenge
+//! back. [`Slack`] answers it itself (as `text/plain`, the first of the answers Slack accepts)
+//! once its signature has been verified; a forged one gets `401` like any forgery, and the
+//! handler sees only real events.
+//!
+//! Sources: docs.slack.dev/authentication/verifying-requests-from-slack,
+//! docs.slack.dev/reference/events/url_verification.
 //!
 //! ```
 //! use axum::{Router, routing::post};
@@ -28,10 +35,11 @@
 
 use std::time::Duration;
 
-use http::HeaderName;
+use bytes::Bytes;
+use http::{HeaderName, request::Parts};
 
 use crate::{
-    ConfigError, Keys, ReplayWindow, Secret,
+    ConfigError, Keys, Rejection, ReplayWindow, Secret, Verification,
     hmac_scheme::{HmacScheme, SignatureFormat},
     routing::EventKey,
     scheme_kit::forward::hmac_preset,
@@ -54,8 +62,11 @@ const TIMESTAMP: &str = "x-slack-request-timestamp";
 
 hmac_preset!(timestamped
     /// Verifies Slack requests. See the [module docs](crate::slack).
-    Slack
+    Slack, finish = Slack::answer_url_verification
 );
+
+/// The type of the event Slack sends to check a request URL.
+pub const URL_VERIFICATION_EVENT: &str = "url_verification";
 
 impl Slack {
     /// Verifies with the app's signing secret.
@@ -74,5 +85,35 @@ impl Slack {
             .keys(keys)
             .build()
             .map(Self)
+    }
+
+    /// After the signature verified: a `url_verification` event is answered here.
+    fn answer_url_verification(
+        &self,
+        _head: &Parts,
+        body: &Bytes,
+        verdict: Result<Verification, Rejection>,
+    ) -> Result<Verification, Rejection> {
+        #[derive(serde::Deserialize)]
+        struct Challenge<'a> {
+            #[serde(rename = "type", borrow)]
+            kind: std::borrow::Cow<'a, str>,
+            challenge: Option<String>,
+        }
+        let verification = verdict?;
+        // Slash commands and interactions are form-encoded: only a JSON body can be one.
+        if body.first() != Some(&b'{') {
+            return Ok(verification);
+        }
+        match serde_json::from_slice::<Challenge<'_>>(body) {
+            Ok(event) if event.kind == URL_VERIFICATION_EVENT => {
+                let challenge = event.challenge.ok_or(Rejection::unverifiable_body(
+                    "a url_verification event without `challenge`",
+                ))?;
+                let answer = crate::scheme_kit::handshake::plain_text(challenge);
+                Ok(verification.answer(answer))
+            }
+            _ => Ok(verification),
+        }
     }
 }

@@ -48,11 +48,7 @@ pub const TIMESTAMP_HEADER: HeaderName = HeaderName::from_static(SVIX.timestamp)
 /// The header the signatures are in.
 pub const SIGNATURE_HEADER: HeaderName = HeaderName::from_static(SVIX.signature);
 
-const SVIX: HeaderFamily = HeaderFamily {
-    id: "svix-id",
-    timestamp: "svix-timestamp",
-    signature: "svix-signature",
-};
+const SVIX: HeaderFamily = HeaderFamily::SVIX;
 
 hmac_preset!(timestamped
     /// Verifies Svix deliveries. See the [module docs](crate::svix).

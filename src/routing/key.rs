@@ -32,6 +32,7 @@ pub struct EventKey(Source);
 enum Source {
     Fields(&'static [&'static str]),
     Field(&'static str),
+    Path(&'static [&'static str]),
     Header(HeaderName),
 }
 
@@ -49,6 +50,20 @@ impl EventKey {
         Self(Source::Fields(names))
     }
 
+    /// The event's type is the string at this path of nested objects: `&["event", "type"]`
+    /// reads `{"event": {"type": "charge:created"}}` (Coinbase Commerce, Trello's `action.type`).
+    ///
+    /// ```
+    /// use tower_webhooks::routing::EventKey;
+    ///
+    /// let coinbase = EventKey::path(&["event", "type"]);
+    /// # let _ = coinbase;
+    /// ```
+    #[must_use]
+    pub const fn path(names: &'static [&'static str]) -> Self {
+        Self(Source::Path(names))
+    }
+
     /// The event's type is this request header (GitHub's `X-GitHub-Event`, Shopify's
     /// `X-Shopify-Topic`): one type for the whole delivery.
     #[must_use]
@@ -61,7 +76,7 @@ impl EventKey {
     pub(crate) fn header_name(&self) -> Option<&HeaderName> {
         match &self.0 {
             Source::Header(name) => Some(name),
-            Source::Field(_) | Source::Fields(_) => None,
+            Source::Field(_) | Source::Fields(_) | Source::Path(_) => None,
         }
     }
 
@@ -79,6 +94,14 @@ impl EventKey {
                 .map(Cow::Borrowed),
             Source::Field(name) => read_fields(event, std::slice::from_ref(name)),
             Source::Fields(names) => read_fields(event, names),
+            Source::Path(path) => {
+                let (last, parents) = path.split_last()?;
+                let mut current = event;
+                for name in parents {
+                    current = child(current, name)?;
+                }
+                read_fields(current, std::slice::from_ref(last))
+            }
         }
     }
 }
@@ -88,6 +111,7 @@ impl fmt::Debug for EventKey {
         match &self.0 {
             Source::Field(name) => write!(f, "EventKey::field({name:?})"),
             Source::Fields(names) => write!(f, "EventKey::fields({names:?})"),
+            Source::Path(names) => write!(f, "EventKey::path({names:?})"),
             Source::Header(name) => write!(f, "EventKey::header({name:?})"),
         }
     }
@@ -104,6 +128,13 @@ fn read_fields<'a>(event: &'a RawValue, names: &[&'static str]) -> Option<Cow<'a
         key.to_mut().push_str(&next);
         Some(key)
     })
+}
+
+/// The value of the top-level field `name` of an object, unparsed.
+fn child<'a>(event: &'a RawValue, name: &str) -> Option<&'a RawValue> {
+    let fields: std::collections::BTreeMap<Cow<'a, str>, &'a RawValue> =
+        serde_json::from_str(event.get()).ok()?;
+    fields.get(name).copied()
 }
 
 /// Reads the string values of some top-level fields, skipping everything else unbuilt.
@@ -199,6 +230,15 @@ mod tests {
     fn key_of(key: &EventKey, json: &str) -> Option<String> {
         let event: Box<RawValue> = serde_json::from_str(json).unwrap();
         key.read(&event, &HeaderMap::new()).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn a_path_reads_nested_objects() {
+        let coinbase = EventKey::path(&["event", "type"]);
+        let json = r#"{"id":1,"event":{"id":"e","type":"charge:created"}}"#;
+        assert_eq!(key_of(&coinbase, json).as_deref(), Some("charge:created"));
+        assert_eq!(key_of(&coinbase, r#"{"event":"x"}"#), None);
+        assert_eq!(key_of(&coinbase, r#"{"type":"x"}"#), None);
     }
 
     #[test]

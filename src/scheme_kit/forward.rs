@@ -6,11 +6,13 @@
 /// `|this| expr` reaches, optionally passing each verdict (streamed or not) through
 /// `finish = path`, a `fn(&Self, &Parts, &Bytes, Result<Verification, Rejection>) ->
 /// Result<Verification, Rejection>`: Zoom answers its challenge there, Xemelgo tries its
-/// `JSON.stringify` fallback.
+/// `JSON.stringify` fallback. `handshake = path`, a `fn(&Self, &Parts) -> Option<Result<Response,
+/// Rejection>>`, answers the provider's head-only handshake in place of the inner scheme's
+/// (Meta's and Dropbox's `GET` challenges).
 macro_rules! forward_scheme {
     (
         impl[$($generics:tt)*] $ty:ty => |$this:ident| $inner:expr
-        $(, finish = $finish:path)? $(,)?
+        $(, finish = $finish:path)? $(, handshake = $handshake:path)? $(,)?
     ) => {
         impl<$($generics)*> $crate::SignatureScheme for $ty {
             fn name(&self) -> &'static str {
@@ -22,7 +24,7 @@ macro_rules! forward_scheme {
                 head: &http::request::Parts,
             ) -> Option<Result<http::Response<bytes::Bytes>, $crate::Rejection>> {
                 let $this = self;
-                $crate::SignatureScheme::handshake($inner, head)
+                $crate::scheme_kit::forward::handshake_of!($this, head, $inner $(, $handshake)?)
             }
             fn check_head(&self, head: &http::request::Parts) -> Result<(), $crate::Rejection> {
                 let $this = self;
@@ -69,7 +71,7 @@ macro_rules! forward_scheme {
 /// [`forward_scheme!`], with its optional `finish`), and, for `timestamped`, the replay-window
 /// and clock knobs.
 macro_rules! hmac_preset {
-    ($(#[$doc:meta])* $name:ident $(, finish = $finish:path)?) => {
+    ($(#[$doc:meta])* $name:ident $(, finish = $finish:path)? $(, handshake = $handshake:path)?) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name($crate::hmac_scheme::HmacScheme);
@@ -84,11 +86,11 @@ macro_rules! hmac_preset {
         }
 
         $crate::scheme_kit::forward::forward_scheme!(
-            impl[] $name => |this| &this.0 $(, finish = $finish)?
+            impl[] $name => |this| &this.0 $(, finish = $finish)? $(, handshake = $handshake)?
         );
     };
-    (timestamped $(#[$doc:meta])* $name:ident $(, finish = $finish:path)?) => {
-        $crate::scheme_kit::forward::hmac_preset!($(#[$doc])* $name $(, finish = $finish)?);
+    (timestamped $(#[$doc:meta])* $name:ident $(, finish = $finish:path)? $(, handshake = $handshake:path)?) => {
+        $crate::scheme_kit::forward::hmac_preset!($(#[$doc])* $name $(, finish = $finish)? $(, handshake = $handshake)?);
 
         impl $name {
             /// Replaces the replay window (the default follows the provider's SDK; see the
@@ -107,5 +109,16 @@ macro_rules! hmac_preset {
     };
 }
 
+/// The scheme's own handshake when it has one, else the inner scheme's.
+macro_rules! handshake_of {
+    ($this:ident, $head:ident, $inner:expr) => {
+        $crate::SignatureScheme::handshake($inner, $head)
+    };
+    ($this:ident, $head:ident, $inner:expr, $own:path) => {
+        $own($this, $head)
+    };
+}
+
 pub(crate) use forward_scheme;
+pub(crate) use handshake_of;
 pub(crate) use hmac_preset;

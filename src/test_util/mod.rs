@@ -45,6 +45,34 @@ use sign::{hex, value};
 
 use crate::{ConfigError, Secret, SignatureScheme};
 
+/// A secret of the form `provider`'s scheme accepts, for tests that run every provider: a
+/// `whsec_…` secret for Standard Webhooks and the senders that sign through Svix, an Ed25519
+/// private key for Discord (hex) and Standard Webhooks `v1a` (`whsk_…`), whose verifiers take
+/// [`Signer::public_key`], `user:password` for Postmark, a hex key for Adyen, and text longer
+/// than 24 characters (Xemelgo's minimum) for the rest.
+///
+/// ```
+/// use tower_webhooks::test_util::{Provider, Signer, example_secret};
+///
+/// for &provider in Provider::ALL {
+///     assert!(Signer::new(provider, example_secret(provider)).scheme().is_ok(), "{provider}");
+/// }
+/// ```
+#[must_use]
+pub fn example_secret(provider: Provider) -> &'static str {
+    match provider.name() {
+        "standard-webhooks" | "svix" | "resend" | "clerk" => {
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        }
+        "discord" => "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a",
+        "standard-webhooks-v1a" => "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        // Basic credentials, and an HMAC key in hex as Adyen's Customer Area gives it.
+        "postmark" => "hooks:a-provider-secret-longer-than-24-characters",
+        "adyen" => "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00",
+        _ => "a-provider-secret-longer-than-24-characters",
+    }
+}
+
 /// Signs bodies as a [`Provider`] does. See the [module docs](self).
 #[derive(Debug, Clone)]
 pub struct Signer {
@@ -125,7 +153,8 @@ impl Signer {
         crate::Clock::fixed(self.at)
     }
 
-    /// The headers a correctly signed delivery of `body` carries.
+    /// The headers a correctly signed delivery of `body` carries. For the providers that sign
+    /// in the body (see [`body`](Self::body)), pass the body that gives.
     pub fn headers(&self, body: &[u8]) -> HeaderMap {
         self.sign(
             &self.url_for(body),
@@ -133,6 +162,26 @@ impl Signer {
             self.secret.expose_secret(),
             self.at,
         )
+    }
+
+    /// The body a correctly signed delivery of `body` carries: `body` itself, but for the
+    /// providers whose signature or token is in the body. Mailgun: `body` becomes the
+    /// `event-data` beside a `signature` object. Adyen: each `NotificationRequestItem` of a
+    /// notification gets its `hmacSignature` (an object that is no notification becomes its one
+    /// item). Microsoft Graph: each notification of `value` gets the `clientState` (an object
+    /// that is no collection becomes its one notification).
+    ///
+    /// ```
+    /// use tower_webhooks::test_util::{Provider, Signer};
+    ///
+    /// let signer = Signer::new(Provider::Mailgun, "signing key");
+    /// let body = signer.body(br#"{"event":"delivered"}"#);
+    /// let sent: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    /// assert_eq!(sent["event-data"]["event"], "delivered");
+    /// assert_eq!(sent["signature"]["signature"].as_str().unwrap().len(), 64);
+    /// ```
+    pub fn body(&self, body: &[u8]) -> Bytes {
+        self.sign_body(body, self.secret.expose_secret(), self.at)
     }
 
     /// For an Ed25519 provider, the public key its verifier takes, in the verifier's format
@@ -165,16 +214,10 @@ impl Signer {
     /// a `whsec_` secret that is not base64, a URL with no origin.
     ///
     /// ```
-    /// use tower_webhooks::test_util::{Provider, Signer};
+    /// use tower_webhooks::test_util::{Provider, Signer, example_secret};
     ///
     /// for &provider in Provider::ALL {
-    ///     let secret = match provider.name() {
-    ///         "standard-webhooks" | "svix" => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-    ///         "discord" => "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a",
-    ///         "standard-webhooks-v1a" => "whsk_KioqKioqKioqKioqKioqKioqKioqKioqKioqKio=",
-    ///         _ => "a-secret-longer-than-24-characters",
-    ///     };
-    ///     let signer = Signer::new(provider, secret);
+    ///     let signer = Signer::new(provider, example_secret(provider));
     ///     let body = if provider == Provider::Twilio { "Body=hi" } else { r#"{"webhookTimestamp":0}"# };
     ///     let (head, body) = signer.request(body).into_parts();
     ///     let verdict = signer.scheme().unwrap().verify(&head, &body);
@@ -224,6 +267,7 @@ impl Signer {
     }
 
     fn build(&self, body: Bytes, secret: &[u8], at: SystemTime) -> Request<Bytes> {
+        let body = self.sign_body(&body, secret, at);
         let url = self.url_for(&body);
         let uri: Uri = url.parse().expect("a valid URL");
         let mut request = Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))

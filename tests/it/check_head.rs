@@ -32,6 +32,40 @@ fn wire(provider: Provider) -> (&'static str, Option<Timestamp>) {
         "invoiceahoy" => ("x-ia-signature", None),
         "xemelgo" => ("xemelgo-signature", None),
         "discord" => ("x-signature-ed25519", Some(Header("x-signature-timestamp"))),
+        "quickbooks" => ("intuit-signature", None),
+        "hubspot" => (
+            "x-hubspot-signature-v3",
+            Some(Header("x-hubspot-request-timestamp")),
+        ),
+        "typeform" => ("typeform-signature", None),
+        "calendly" => ("calendly-webhook-signature", Some(Entry("t="))),
+        "mux" => ("mux-signature", Some(Entry("t="))),
+        "sentry" => ("sentry-hook-signature", None),
+        "vercel" => ("x-vercel-signature", None),
+        "coinbase-commerce" => ("x-cc-webhook-signature", None),
+        "razorpay" => ("x-razorpay-signature", None),
+        "paystack" => ("x-paystack-signature", None),
+        "lemonsqueezy" => ("x-signature", None),
+        "webflow" => ("x-webflow-signature", Some(Header("x-webflow-timestamp"))),
+        "bitbucket" => ("x-hub-signature", None),
+        "box" => (
+            "box-signature-primary",
+            Some(Header("box-delivery-timestamp")),
+        ),
+        "woocommerce" => ("x-wc-webhook-signature", None),
+        "trello" => ("x-trello-webhook", None),
+        "intercom" => ("x-hub-signature", None),
+        "resend" | "clerk" => ("svix-signature", Some(Header("svix-timestamp"))),
+        "twitch" => (
+            "twitch-eventsub-message-signature",
+            Some(Header("twitch-eventsub-message-timestamp")),
+        ),
+        "dropbox" => ("x-dropbox-signature", None),
+        "meta" => ("x-hub-signature-256", None),
+        // Tokens: their check is all in the head (see `a_wrong_token_is_refused_from_the_head`).
+        "gitlab" => ("x-gitlab-token", None),
+        "telegram" => ("x-telegram-bot-api-secret-token", None),
+        "postmark" | "okta" => ("authorization", None),
         other => panic!("no wire facts for `{other}`: add them here"),
     }
 }
@@ -41,6 +75,12 @@ enum Timestamp {
     Header(&'static str),
     Entry(&'static str),
 }
+
+/// The providers whose signature or token is in the body: their head holds nothing to check.
+const SIGNED_IN_THE_BODY: [&str; 3] = ["mailgun", "adyen", "microsoft-graph"];
+
+/// The providers that send a token, not a signature.
+const TOKENS: [&str; 4] = ["gitlab", "telegram", "postmark", "okta"];
 
 /// `check_head` refuses `head`, and `verify` refuses it for a header reason too.
 fn refused(scheme: &dyn SignatureScheme, head: &Parts, what: &str) {
@@ -62,6 +102,9 @@ fn refused(scheme: &dyn SignatureScheme, head: &Parts, what: &str) {
 #[test]
 fn every_scheme_refuses_a_malformed_head_before_reading_the_body() {
     for &provider in Provider::ALL {
+        if SIGNED_IN_THE_BODY.contains(&provider.name()) || TOKENS.contains(&provider.name()) {
+            continue;
+        }
         let signer = Signer::new(provider, crate::common::kit_secret(provider))
             .url("https://example.com/hooks");
         let scheme = signer.scheme().unwrap();
@@ -107,5 +150,33 @@ fn every_scheme_refuses_a_malformed_head_before_reading_the_body() {
             }
             None => {}
         }
+    }
+}
+
+#[test]
+fn a_wrong_token_is_refused_from_the_head() {
+    for name in TOKENS {
+        let provider: Provider = name.parse().unwrap();
+        let signer = Signer::new(provider, crate::common::kit_secret(provider));
+        let scheme = signer.scheme().unwrap();
+        let (head, body) = signer.request("{}").into_parts();
+        assert!(scheme.check_head(&head).is_ok(), "{name}");
+        assert!(scheme.verify(&head, &body).is_ok(), "{name}");
+        let (header, _) = wire(provider);
+        for garbage in ["x", "", "Basic !!", "Bearer x"] {
+            let mut bad = head.clone();
+            bad.headers
+                .insert(header, HeaderValue::from_static(garbage));
+            let early = scheme.check_head(&bad).expect_err(name);
+            let late = scheme.verify(&bad, &body).expect_err(name);
+            assert_eq!(early.kind(), late.kind(), "{name}: {garbage:?}");
+        }
+        let mut missing = head.clone();
+        missing.headers.remove(header);
+        assert_eq!(
+            scheme.check_head(&missing).unwrap_err().kind(),
+            RejectionKind::MissingHeader,
+            "{name}"
+        );
     }
 }

@@ -136,7 +136,10 @@ fn a_scheme_built_by_name_has_the_providers_defaults() {
         assert_eq!(provider.name().parse::<Provider>().unwrap(), provider);
         assert_eq!(
             provider.event_key().is_some(),
-            !matches!(provider.name(), "twilio" | "discord")
+            !matches!(
+                provider.name(),
+                "twilio" | "discord" | "dropbox" | "telegram"
+            )
         );
     }
 }

@@ -27,15 +27,7 @@ fn verify(
 #[test]
 fn every_signer_round_trips_with_its_verifier() {
     for &provider in Provider::ALL {
-        let secret = match provider {
-            Provider::StandardWebhooks | Provider::Svix => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-            Provider::Xemelgo => "a-xemelgo-secret-longer-than-24-characters",
-            #[cfg(feature = "ed25519")]
-            Provider::Discord => "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a",
-            #[cfg(feature = "ed25519")]
-            Provider::StandardWebhooksV1a => "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-            _ => "a-test-secret",
-        };
+        let secret = tower_webhooks::test_util::example_secret(provider);
         let body = match provider {
             Provider::Linear => {
                 format!(r#"{{"action":"create","webhookTimestamp":{}}}"#, AT * 1000)
@@ -99,31 +91,35 @@ fn signers_agree_with_the_catalogue_vectors() {
     for file in [include_str!("../fixtures/signatures.json")] {
         let fixtures: Value = serde_json::from_str(file).unwrap();
         for vector in fixtures["vectors"].as_array().unwrap() {
-            let provider = match vector["scheme"].as_str().unwrap() {
-                "standard_webhooks_v1" | "gitlab_signing_token" => Provider::StandardWebhooks,
-                "svix" => Provider::Svix,
-                "stripe" => Provider::Stripe,
-                "github_sha256" => Provider::GitHub,
-                "github_sha1" => Provider::GitHubSha1,
-                "slack" => Provider::Slack,
-                "shopify" => Provider::Shopify,
-                "paddle" => Provider::Paddle,
-                "linear" => Provider::Linear,
-                "zoom" => Provider::Zoom,
-                "square" => Provider::Square,
-                "xero" => Provider::Xero,
-                "invoiceahoy" => Provider::InvoiceAhoy,
-                "xemelgo" => Provider::Xemelgo,
-                _ => continue, // Twilio's vectors carry parameters, not a body: see below
+            let provider = match vector["provider"].as_str() {
+                Some(name) => name.parse::<Provider>().unwrap(),
+                None if vector["scheme"] == "gitlab_signing_token" => Provider::StandardWebhooks,
+                None => continue,
             };
+            // Twilio's vectors carry parameters, not a body, and the Ed25519 ones keys of
+            // their own: see below. Box's and Twitch's vectors write their timestamps in
+            // forms (an offset, nanoseconds) the signer does not: their signers are checked
+            // against the verifiers, and the verifiers against these vectors.
+            if matches!(
+                provider.name(),
+                "twilio" | "discord" | "standard-webhooks-v1a" | "box" | "twitch"
+            ) {
+                continue;
+            }
             if vector["negative"].as_bool() == Some(true)
                 || vector.get("raw_body_on_wire").is_some()
             {
                 continue;
             }
             let mut signer = Signer::new(provider, vector["secret"].as_str().unwrap());
-            if let Some(ts) = vector["timestamp"].as_u64() {
+            let seconds = vector["timestamp"]
+                .as_u64()
+                .or_else(|| vector["timestamp"].as_str()?.parse().ok());
+            if let Some(ts) = seconds {
                 signer = signer.at(UNIX_EPOCH + Duration::from_secs(ts));
+            }
+            if let Some(ms) = vector["timestamp_ms"].as_u64() {
+                signer = signer.at(UNIX_EPOCH + Duration::from_millis(ms));
             }
             if let Some(id) = vector["msg_id"].as_str() {
                 signer = signer.id(id);
@@ -131,12 +127,32 @@ fn signers_agree_with_the_catalogue_vectors() {
             if let Some(url) = vector["url"].as_str() {
                 signer = signer.url(url);
             }
-            let body = vector["body"].as_str().unwrap();
+            // Zoom's URL validation vector gives the challenge's answer, not a delivery.
+            let Some(body) = vector["body"].as_str() else {
+                continue;
+            };
+            let Some(name) = vector["expected"]["header"].as_str() else {
+                // Signed in the body: Adyen's signature is the signer's over the same item
+                // (Mailgun's token and Graph's state are the signer's own choice).
+                if provider == Provider::Adyen {
+                    let sent: Value = serde_json::from_str(body).unwrap();
+                    let mut item = sent["notificationItems"][0]["NotificationRequestItem"].clone();
+                    item["additionalData"] = serde_json::json!({});
+                    let signed: Value =
+                        serde_json::from_slice(&signer.body(item.to_string().as_bytes())).unwrap();
+                    assert_eq!(
+                        signed["notificationItems"][0]["NotificationRequestItem"]["additionalData"]
+                            ["hmacSignature"],
+                        vector["expected"]["value"],
+                        "{}",
+                        vector["id"]
+                    );
+                    checked += 1;
+                }
+                continue;
+            };
             let headers = signer.headers(body.as_bytes());
-            let name = vector["expected"]["header"]
-                .as_str()
-                .unwrap()
-                .to_ascii_lowercase();
+            let name = name.to_ascii_lowercase();
             assert_eq!(
                 headers[name.as_str()],
                 vector["expected"]["value"].as_str().unwrap(),
@@ -146,7 +162,7 @@ fn signers_agree_with_the_catalogue_vectors() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 18, "every HMAC vector with a body was checked");
+    assert_eq!(checked, 44, "every vector with a body was checked");
 }
 
 #[test]

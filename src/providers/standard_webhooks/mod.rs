@@ -89,6 +89,13 @@ pub(crate) struct HeaderFamily {
 }
 
 impl HeaderFamily {
+    /// Svix's spellings (Svix, and the senders that sign through it: Resend, Clerk).
+    pub(crate) const SVIX: Self = Self {
+        id: "svix-id",
+        timestamp: "svix-timestamp",
+        signature: "svix-signature",
+    };
+
     /// `webhook-*`, the specification's.
     pub(crate) const WEBHOOK: Self = Self {
         id: ID,
