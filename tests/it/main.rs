@@ -15,6 +15,7 @@ mod redis;
 #[path = "../signer/mod.rs"]
 mod signer;
 
+mod body_signatures;
 mod budget;
 mod check_head;
 mod cli;
@@ -23,6 +24,7 @@ mod examples;
 mod extractors;
 mod forgery;
 mod fuzz_corpus;
+mod handshakes;
 mod hostile_clients;
 mod hyper_incoming;
 mod idempotency;
