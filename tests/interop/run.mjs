@@ -5,9 +5,13 @@
 // Usage: node run.mjs <path to the multi_provider binary>
 // Run by tests/it/interop.rs (under `cargo test`), which installs the packages first.
 //
-// Where a vendor SDK can only verify (Paddle, Square, Linear), the delivery is signed here with
-// node:crypto from the vendor's docs and the vendor's verifier must accept it before it is sent,
-// so what reaches the server is what the vendor's own code calls valid.
+// Where a vendor SDK can only verify (Paddle, Square, Linear, Mux, Coinbase Commerce, Razorpay,
+// Webflow, Box, Resend, Clerk), the delivery is signed here with node:crypto from the vendor's
+// docs (or with Svix's library, for the Svix senders) and the vendor's verifier must accept it
+// before it is sent, so what reaches the server is what the vendor's own code calls valid.
+// HubSpot's and Adyen's SDKs sign themselves. The providers with no SDK that signs or checks
+// (the token providers, Meta, Dropbox, Twitch, and the rest) are covered by the catalogue's
+// vectors and the test kit instead.
 
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
@@ -24,6 +28,15 @@ const { Paddle } = require("@paddle/paddle-node-sdk");
 const { WebhooksHelper: SquareWebhooks } = require("square");
 const { sign: octokitSign } = await import("@octokit/webhooks-methods");
 const { LinearWebhookClient } = await import("@linear/sdk/webhooks");
+const { Signature: HubSpotSignature } = require("@hubspot/api-client");
+const Mux = require("@mux/mux-node").default;
+const { Webhook: CoinbaseWebhook } = require("coinbase-commerce-node");
+const Razorpay = require("razorpay");
+const { WebflowClient } = require("webflow-api");
+const { WebhooksManager: BoxWebhooks } = require("box-node-sdk/managers");
+const { Resend } = require("resend");
+const { verifyWebhook: clerkVerify } = await import("@clerk/backend/webhooks");
+const { default: AdyenHmac } = require("@adyen/api-library/lib/src/utils/hmacValidator");
 
 const binary = process.argv[2];
 if (!binary) {
@@ -47,14 +60,25 @@ const SECRETS = {
   xero: "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==",
   invoiceahoy: "ia_whsec_interop_0123456789",
   xemelgo: "your-secret-key-must-be-longer-than-24-characters",
+  hubspot: "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy",
+  mux: "SuperSecret123",
+  "coinbase-commerce": "30291a20-0bd1-4267-9b0f-e6e7b123c0bf",
+  razorpay: "razorpay_interop_webhook_secret",
+  webflow: "webflow_interop_client_secret",
+  box: "SamplePrimaryKey",
+  resend: "whsec_" + Buffer.alloc(24, 5).toString("base64"),
+  clerk: "whsec_" + Buffer.alloc(32, 3).toString("base64"),
+  adyen: "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00",
 };
 // A different secret of the same shape, for "wrongly keyed".
 const wrong = (name) =>
-  name === "standard-webhooks" || name === "svix"
+  SECRETS[name].startsWith("whsec_")
     ? "whsec_" + Buffer.alloc(32, 9).toString("base64")
-    : SECRETS[name].slice(0, -1) + (SECRETS[name].endsWith("x") ? "y" : "x");
+    : name === "adyen"
+      ? "0".repeat(64)
+      : SECRETS[name].slice(0, -1) + (SECRETS[name].endsWith("x") ? "y" : "x");
 
-// Twilio and Square sign the URL they call; the server is told it through PUBLIC_BASE_URL, as
+// Twilio, Square and HubSpot sign the URL they call; the server is told it through PUBLIC_BASE_URL, as
 // it would be behind a tunnel.
 const PUBLIC_BASE_URL = "https://hooks.example.test";
 
@@ -137,9 +161,94 @@ const SIGNERS = {
   xero: (body, secret) => ({ body, headers: { "x-xero-signature": hmac("sha256", secret, body, "base64") } }),
   invoiceahoy: (body, secret) => ({ body, headers: { "x-ia-signature": hmac("sha256", secret, body, "hex") } }),
   xemelgo: (body, secret) => ({ body, headers: { "xemelgo-signature": "sha256=" + hmac("sha256", secret, body, "hex") } }),
+  // HubSpot's SDK computes the v3 signature itself.
+  hubspot: (body, secret, ts) => {
+    const timestamp = ts * 1000;
+    const url = `${PUBLIC_BASE_URL}/webhooks/hubspot`;
+    const signature = HubSpotSignature.getSignature("POST", "v3", { clientSecret: secret, url, requestBody: body, timestamp });
+    return { body, headers: { "x-hubspot-signature-v3": signature, "x-hubspot-request-timestamp": String(timestamp) } };
+  },
+  mux: async (body, secret, ts, { check } = {}) => {
+    const headers = { "mux-signature": `t=${ts},v1=${hmac("sha256", secret, `${ts}.${body}`, "hex")}` };
+    if (check) await new Mux({ tokenId: "x", tokenSecret: "y" }).webhooks.verifySignature(body, headers, secret);
+    return { body, headers };
+  },
+  "coinbase-commerce": (body, secret, _ts, { check } = {}) => {
+    const signature = hmac("sha256", secret, body, "hex");
+    if (check) CoinbaseWebhook.verifySigHeader(body, signature, secret);
+    return { body, headers: { "x-cc-webhook-signature": signature } };
+  },
+  razorpay: (body, secret, _ts, { check } = {}) => {
+    const signature = hmac("sha256", secret, body, "hex");
+    if (check && !Razorpay.validateWebhookSignature(body, signature, secret)) {
+      throw new Error("razorpay rejects our signature");
+    }
+    return { body, headers: { "x-razorpay-signature": signature } };
+  },
+  webflow: async (body, secret, ts, { check } = {}) => {
+    const timestamp = String(ts * 1000);
+    const headers = { "x-webflow-timestamp": timestamp, "x-webflow-signature": hmac("sha256", secret, `${timestamp}:${body}`, "hex") };
+    if (check && !(await new WebflowClient({ accessToken: "x" }).webhooks.verifySignature({ headers, body, secret }))) {
+      throw new Error("webflow-api rejects our signature");
+    }
+    return { body, headers };
+  },
+  box: async (body, secret, ts, { check } = {}) => {
+    const timestamp = new Date(ts * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const headers = {
+      "box-delivery-timestamp": timestamp,
+      "box-signature-primary": crypto.createHmac("sha256", secret).update(body).update(timestamp).digest("base64"),
+      "box-signature-version": "1",
+      "box-signature-algorithm": "HmacSHA256",
+      "box-delivery-id": crypto.randomUUID(),
+    };
+    if (check && !(await BoxWebhooks.validateMessage(body, headers, secret))) {
+      throw new Error("box-node-sdk rejects our signature");
+    }
+    return { body, headers };
+  },
+  // Resend and Clerk sign through Svix: signed with Svix's library, checked with theirs.
+  resend: (body, secret, ts, { check } = {}) => {
+    const signed = SIGNERS.svix(body, secret, ts);
+    if (check) {
+      // Resend's verifier names the three Svix headers by what they hold.
+      const { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": signature } = signed.headers;
+      new Resend("re_interop").webhooks.verify({ payload: body, headers: { id, timestamp, signature }, webhookSecret: secret });
+    }
+    return signed;
+  },
+  clerk: async (body, secret, ts, { check } = {}) => {
+    const signed = SIGNERS.svix(body, secret, ts);
+    if (check) {
+      const request = new Request("https://example.test/webhooks/clerk", { method: "POST", headers: signed.headers, body });
+      await clerkVerify(request, { signingSecret: secret });
+    }
+    return signed;
+  },
+  // Adyen's SDK computes each item's HMAC itself; the signature travels in the body.
+  adyen: (body, secret) => {
+    const data = JSON.parse(body);
+    const item = {
+      pspReference: data.id,
+      merchantAccountCode: "InteropShop",
+      merchantReference: "order-1",
+      amount: { value: data.data.amount, currency: "EUR" },
+      eventCode: "AUTHORISATION",
+      success: "true",
+      reason: data.data.note,
+    };
+    item.additionalData = { hmacSignature: new AdyenHmac().calculateHmac(item, secret) };
+    return {
+      body: JSON.stringify({ live: "false", notificationItems: [{ NotificationRequestItem: item }] }),
+      headers: { "content-type": "application/json" },
+    };
+  },
 };
 
-const TIMESTAMPED = new Set(["standard-webhooks", "svix", "stripe", "slack", "paddle", "linear", "zoom"]);
+const TIMESTAMPED = new Set([
+  "standard-webhooks", "svix", "stripe", "slack", "paddle", "linear", "zoom",
+  "hubspot", "mux", "webflow", "box", "resend", "clerk",
+]);
 
 async function start() {
   const env = { ...process.env, PORT: "0", PUBLIC_BASE_URL };
@@ -193,7 +302,10 @@ try {
     expect(`${name} good delivery`, reply.status >= 200 && reply.status < 300, `status ${reply.status}`);
 
     const signed = await sign(body, secret, now());
-    const altered = { ...signed, body: signed.body.replace(/1/, "2").replace("héllo", "hello") };
+    // Adyen signs named fields, the amount among them: alter that one.
+    const altered = name === "adyen"
+      ? { ...signed, body: signed.body.replace('"value":1000', '"value":2000') }
+      : { ...signed, body: signed.body.replace(/1/, "2").replace("héllo", "hello") };
     const alteredReply = await post(base, name, altered);
     expect(`${name} altered body`, alteredReply.status === 401 && alteredReply.text === "", `status ${alteredReply.status}`);
 
@@ -248,6 +360,12 @@ try {
       reply.status === 200 && answer.plainToken === plainToken && answer.encryptedToken === expected,
       `status ${reply.status}, body ${reply.text}`,
     );
+  }
+
+  // Adyen wants `[accepted]` in the answer to a delivery it may count as delivered.
+  {
+    const reply = await post(base, "adyen", SIGNERS.adyen(jsonBody("adyen"), SECRETS.adyen));
+    expect("adyen answers [accepted]", reply.status === 200 && reply.text === "[accepted]", `body ${reply.text}`);
   }
 
   // Xero wants no body and no cookies on any answer.
