@@ -92,6 +92,11 @@ fn mount(
     if let Some(base) = public_base_url.filter(|_| provider.signs_url()) {
         scheme = scheme.public_base_url(base);
     }
+    // A handshake with a secret of its own (Meta's verify token) is answered once it is set.
+    let token = secret_variable(provider).replace("WEBHOOK_SECRET_", "WEBHOOK_VERIFY_TOKEN_");
+    if let Ok(token) = Secret::from_env(&token) {
+        scheme = scheme.verify_token(token);
+    }
     Ok(Router::new()
         .route(&format!("/webhooks/{}", provider.name()), post(receive))
         // Inside the signature layer: it keys on what the signature covers.

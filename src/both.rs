@@ -8,11 +8,12 @@ use crate::{EventLayout, Rejection, ResponsePolicy, SignatureScheme, SignedStrea
 /// Two checks a delivery must pass, built with [`SignatureScheme::and`]: a signature and a token
 /// (Xemelgo's HMAC and its OAuth bearer token), or any two schemes.
 ///
-/// The first scheme leads: its name, event layout and response policy are the pair's, its MAC
-/// is the one streamed, and what its [`Verification`] says (the key that matched, the signed
-/// time, the idempotency key) is what the handler sees, with gaps filled from the second's.
-/// Both are asked for their head checks before the body is read, and either may answer a
-/// handshake (the first one asked first).
+/// The first scheme leads: its name and event layout are the pair's, its MAC is the one
+/// streamed, and what its [`Verification`] says (the key that matched, the signed time, the
+/// idempotency key) is what the handler sees, with gaps filled from the second's. The response
+/// policies combine (what either strips is stripped). Both are asked for their head checks
+/// before the body is read. Either may answer a handshake, the first one asked first; a
+/// handshake is answered as its scheme decides, without the other's check.
 ///
 /// ```
 /// use bytes::Bytes;
@@ -88,6 +89,8 @@ impl<A: SignatureScheme, B: SignatureScheme> SignatureScheme for Both<A, B> {
     }
 
     fn response_policy(&self) -> ResponsePolicy {
-        self.first.response_policy()
+        self.first
+            .response_policy()
+            .and(self.second.response_policy())
     }
 }

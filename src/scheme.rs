@@ -73,7 +73,8 @@ pub trait SignatureScheme: Send + Sync + 'static {
     /// it is (whatever the [`ResponsePolicy`]) and the inner service is not called;
     /// `Some(Err(rejection))` refuses a handshake that fails the provider's check (a wrong
     /// verify token); `None`, the default, means the request is a delivery, verified as usual.
-    /// The body of a request answered here is not read.
+    /// The body of a request answered here is neither buffered, verified nor passed on (what
+    /// is sent of it is read and thrown away, within a bound, so the client gets its answer).
     ///
     /// A handshake carried in a signed body (Slack's `url_verification`, Twitch's
     /// `webhook_callback_verification`, Zoom's `endpoint.url_validation`) is verified first and
@@ -207,6 +208,9 @@ pub struct Verification {
     pub(crate) delivery_id: Option<Arc<str>>,
     pub(crate) idempotency_key: Option<Arc<str>>,
     pub(crate) idempotency_field: Option<&'static str>,
+    /// One idempotency key per event, from the signed part of each (Adyen's items sign eight
+    /// fields of many): where whole events would hash unsigned bytes too.
+    pub(crate) event_keys: Option<Arc<[Box<str>]>>,
     /// Which of the scheme's keys matched, for a scheme that answers with it (Zoom's challenge).
     pub(crate) key_index: Option<usize>,
     // Boxed: rare, and a `Response` would triple the size of every `Verification` moved.
@@ -223,6 +227,7 @@ impl Verification {
             delivery_id: None,
             idempotency_key: None,
             idempotency_field: None,
+            event_keys: None,
             key_index: None,
             answer: None,
         }
@@ -277,6 +282,7 @@ impl Verification {
             delivery_id: self.delivery_id.or(other.delivery_id),
             idempotency_key: self.idempotency_key.or(other.idempotency_key),
             idempotency_field: self.idempotency_field.or(other.idempotency_field),
+            event_keys: self.event_keys.or(other.event_keys),
             key_index: self.key_index,
             answer: self.answer.or(other.answer),
         }

@@ -97,6 +97,9 @@ pub struct VerificationInfo {
     idempotency_key: Option<Arc<str>>,
     /// Where in the JSON body the signed delivery id is, for schemes that put it there.
     pub(crate) idempotency_field: Option<&'static str>,
+    /// One key per event, from what each event's signature covers (Adyen's items), for schemes
+    /// whose events carry unsigned fields.
+    pub(crate) event_keys: Option<Arc<[Box<str>]>>,
 }
 
 impl VerificationInfo {
@@ -108,6 +111,7 @@ impl VerificationInfo {
             delivery_id: verification.delivery_id.clone(),
             idempotency_key: verification.idempotency_key.clone(),
             idempotency_field: verification.idempotency_field,
+            event_keys: verification.event_keys.clone(),
         }
     }
 

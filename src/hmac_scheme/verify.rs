@@ -111,21 +111,34 @@ impl HmacScheme {
         head: &'h Parts,
         tags: &mut Few<Tag, MAX_SIGNATURES>,
     ) -> Result<(&HeaderName, Option<&'h [u8]>), Rejection> {
+        // One header that does not parse (an empty secondary signature) does not hide a good
+        // one beside it; with none that gives a signature, the first reason is the answer.
         let mut first = None;
+        let mut refused = None;
         for name in &self.signature_headers {
-            let Ok((name, value)) = first_present(head, std::slice::from_ref(name)) else {
-                continue;
-            };
-            let Parsed { signatures, .. } = self
-                .format
-                .parse(value, None)
-                .map_err(|why| Rejection::malformed_header(name.clone(), why))?;
-            self.decode_tags(name, signatures.as_slice(), tags)?;
-            first.get_or_insert(name);
+            let read = first_present(head, std::slice::from_ref(name)).and_then(|(name, value)| {
+                let Parsed { signatures, .. } = self
+                    .format
+                    .parse(value, None)
+                    .map_err(|why| Rejection::malformed_header(name.clone(), why))?;
+                self.decode_tags(name, signatures.as_slice(), tags)?;
+                Ok(name)
+            });
+            match read {
+                Ok(name) => {
+                    first.get_or_insert(name);
+                }
+                Err(rejection) if rejection.kind() != crate::RejectionKind::MissingHeader => {
+                    refused.get_or_insert(rejection);
+                }
+                Err(_) => {}
+            }
         }
-        first
-            .map(|name| (name, None))
-            .ok_or_else(|| Rejection::missing_header(self.signature_headers[0].clone()))
+        match (first, refused) {
+            (Some(name), _) => Ok((name, None)),
+            (None, Some(rejection)) => Err(rejection),
+            (None, None) => Err(Rejection::missing_header(self.signature_headers[0].clone())),
+        }
     }
 
     /// The signed content's parts, in order, with `body` in its place.

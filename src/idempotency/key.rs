@@ -7,6 +7,12 @@ use crate::{EventLayout, VerificationInfo, Verified, hmac_scheme::Encoding};
 /// The keys to claim: one per delivery, or one per event for a batched layout.
 pub(crate) fn keys_of(verified: &Verified, info: &VerificationInfo) -> Vec<String> {
     let scheme = verified.scheme();
+    if let Some(keys) = &info.event_keys {
+        return keys
+            .iter()
+            .map(|key| format!("{scheme}:event:{key}"))
+            .collect();
+    }
     if let layout @ (EventLayout::Field(_) | EventLayout::Path(_)) = verified.event_layout()
         && let Some(events) = batch_events(verified.body(), layout)
     {

@@ -50,8 +50,9 @@ impl ResponsePolicy {
     }
 
     /// Every successful (`2xx`) response gets exactly `body`, as `text/plain`, whatever the
-    /// handler wrote: Adyen accepts a delivery only when the answer is `[accepted]`. Other
-    /// responses pass through as the rest of the policy says.
+    /// handler wrote (a `204` or `205` becomes `200`, which can carry it): Adyen accepts a
+    /// delivery only when the answer is `[accepted]`. Other responses pass through as the rest
+    /// of the policy says.
     ///
     /// ```
     /// use tower_webhooks::ResponsePolicy;
@@ -68,6 +69,19 @@ impl ResponsePolicy {
     #[must_use]
     pub const fn success_body_text(&self) -> Option<&'static str> {
         self.success_body
+    }
+
+    /// This policy and `other`'s, both: what either strips is stripped, and `self`'s success
+    /// body wins over `other`'s.
+    pub const fn and(self, other: Self) -> Self {
+        Self {
+            strip_body: self.strip_body || other.strip_body,
+            strip_cookies: self.strip_cookies || other.strip_cookies,
+            success_body: match self.success_body {
+                Some(body) => Some(body),
+                None => other.success_body,
+            },
+        }
     }
 
     /// Whether bodies are stripped.
@@ -97,6 +111,10 @@ pub(super) fn apply_policy<B>(
     }
     let fixed = policy.success_body.filter(|_| parts.status.is_success());
     let body = if let Some(text) = fixed {
+        // A `204` or `205` cannot carry the body the provider wants.
+        if matches!(parts.status.as_u16(), 204 | 205) {
+            parts.status = http::StatusCode::OK;
+        }
         for name in [
             header::CONTENT_LENGTH,
             header::CONTENT_ENCODING,

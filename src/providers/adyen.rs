@@ -12,6 +12,12 @@
 //! | rotation | a new key signs new notifications while queued ones carry the old: [`Adyen::with_keys`] accepts both |
 //! | answer | `[accepted]`: every successful response gets exactly that body, whatever the handler wrote |
 //!
+//! **What the signature does not cover.** Only the eight fields are signed: `eventDate`,
+//! `reason`, `paymentMethod` and the rest of `additionalData` can be changed without breaking
+//! an item's signature, and nothing signed says when it was sent. So
+//! [`Idempotency`](crate::idempotency) recognises an item by its signed fields alone, and a
+//! handler should act on those.
+//!
 //! This covers Adyen's standard webhooks (payments). The Balance Platform and Management
 //! webhooks sign the raw body in an `HmacSignature` header instead.
 //!
@@ -97,7 +103,7 @@ impl Adyen {
 }
 
 fn unhex(text: &[u8]) -> Option<Vec<u8>> {
-    if text.is_empty() || !text.len().is_multiple_of(2) {
+    if text.is_empty() || !text.len().is_multiple_of(2) || !text.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
     text.chunks_exact(2)
@@ -201,6 +207,7 @@ impl SignatureScheme for Adyen {
         }
         // Every item must verify: one good item would otherwise vouch for forged ones.
         let mut matched = None;
+        let mut event_keys = Vec::with_capacity(notification.items.len());
         for Wrapper { item } in &notification.items {
             let signature = item
                 .additional_data
@@ -214,6 +221,13 @@ impl SignatureScheme for Adyen {
                 .filter(|tag| tag.as_slice().len() == Algorithm::HmacSha256.tag_len())
                 .ok_or_else(Rejection::signature_mismatch)?;
             let signed = item.signed()?;
+            // Duplicates are recognised by what the signature covers: the rest of an item
+            // can be changed without breaking it.
+            event_keys.push(
+                Encoding::Hex
+                    .encode(&<sha2::Sha256 as sha2::Digest>::digest(signed.as_bytes()))
+                    .into_boxed_str(),
+            );
             let key = self
                 .keys
                 .iter()
@@ -227,7 +241,10 @@ impl SignatureScheme for Adyen {
                 .ok_or_else(Rejection::signature_mismatch)?;
             matched = Some(key);
         }
-        Ok(Verification::raw_body().maybe_key_id(matched.and_then(|key| key.id.as_ref())))
+        let mut verification =
+            Verification::raw_body().maybe_key_id(matched.and_then(|key| key.id.as_ref()));
+        verification.event_keys = Some(event_keys.into());
+        Ok(verification)
     }
 
     fn event_layout(&self) -> EventLayout {
@@ -244,7 +261,7 @@ mod tests {
     #[test]
     fn keys_are_hex() {
         assert_eq!(super::unhex(b"0aFf"), Some(vec![0x0a, 0xff]));
-        for bad in [&b""[..], b"0", b"zz", b"0a0"] {
+        for bad in [&b""[..], b"0", b"zz", b"0a0", b"+a"] {
             assert_eq!(super::unhex(bad), None);
         }
         assert!(super::Adyen::new("not hex").is_err());

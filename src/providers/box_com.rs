@@ -8,15 +8,15 @@
 //! | key | the app's primary and secondary signature keys, as text; the primary signature is made with the primary key, the secondary with the secondary |
 //! | replay window | 600 s (Box: refuse a message older than ten minutes) |
 //! | type, id | `trigger` (`FILE.UPLOADED`) and `id` in the signed body: duplicates are recognised by `id` |
-//! | rotation | give both keys ([`Box::with_keys`]): a delivery passes when either signature matches either key, so either key can be regenerated while the other carries on |
+//! | rotation | give both keys ([`BoxCom::with_keys`]): a delivery passes when either signature matches either key, so either key can be regenerated while the other carries on |
 //!
-//! The module is `box_com`, since `box` is a Rust keyword.
+//! The module is `box_com` and the type `BoxCom`: `box` is a Rust keyword, and a type named `Box` would hide the standard one wherever it is imported.
 //!
 //! Sources: developer.box.com/guides/webhooks/v2/signatures-v2; box/box-node-sdk `tests/lib/managers/webhooks-test.js` (the vectors in `tests/fixtures/signatures.json`).
 //!
 //! ```
 //! use axum::{Router, routing::post};
-//! use tower_webhooks::{VerifiedJson, WebhookSignatureLayer, box_com::Box};
+//! use tower_webhooks::{VerifiedJson, WebhookSignatureLayer, box_com::BoxCom};
 //!
 //! async fn handle(VerifiedJson(event): VerifiedJson<serde_json::Value>) {
 //!     let _ = event;
@@ -24,7 +24,7 @@
 //!
 //! let app: Router = Router::new()
 //!     .route("/webhooks/box", post(handle))
-//!     .route_layer(WebhookSignatureLayer::new(Box::new("primary signature key")));
+//!     .route_layer(WebhookSignatureLayer::new(BoxCom::new("primary signature key")));
 //! ```
 
 use std::time::Duration;
@@ -61,10 +61,10 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(600);
 
 crate::scheme_kit::forward::hmac_preset!(timestamped
     /// Verifies Box deliveries. See the [module docs](crate::box_com).
-    Box
+    BoxCom
 );
 
-impl Box {
+impl BoxCom {
     /// Verifies with the primary signature key alone.
     pub fn new(secret: impl Into<Secret>) -> Self {
         Self::with_keys(Keys::from(secret.into())).expect("one key and a fixed description")

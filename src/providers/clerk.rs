@@ -7,13 +7,13 @@
 //! | MAC, encoding | HMAC-SHA256, base64; any `v1` entry may match |
 //! | key | the endpoint's signing secret, `whsec_` and base64 (decoded) |
 //! | replay window | 300 s each way, as Svix's libraries |
-//! | type, id |  `svix-id`, `svix-timestamp`, `svix-signature`; the secret is `whsec_…`); `@clerk/backend` `verifyWebhook`:`type` (`user.created`) in the body; duplicates are recognised by the signed `svix-id` |
+//! | type, id | `type` (`user.created`) in the body; duplicates are recognised by the signed `svix-id` |
 //! | rotation | during a rotation each secret signs its own `v1` entry; [`Clerk::with_keys`] accepts several |
 //!
 //! It is [`Svix`](crate::svix::Svix) under Clerk's name, so that logs, routes and the
 //! [`Provider`](crate::Provider) registry say which sender a delivery came from.
 //!
-//! Sources: clerk.com/docs/webhooks/verifying (Clerk signs through Svix.
+//! Sources: clerk.com/docs/webhooks/verifying (Clerk signs through Svix: `svix-id`, `svix-timestamp`, `svix-signature`; the secret is `whsec_…`); `@clerk/backend`'s `verifyWebhook`.
 //!
 //! ```
 //! use axum::{Router, routing::post};
@@ -39,7 +39,7 @@ use crate::{
 pub use crate::standard_webhooks::DEFAULT_TOLERANCE;
 pub use crate::svix::{ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
-/// Where a Clerk event says its type:  `svix-id`, `svix-timestamp`, `svix-signature`; the secret is `whsec_…`); `@clerk/backend` `verifyWebhook`:`type` (`user.created`). See [`routing`](crate::routing).
+/// Where a Clerk event says its type: `type` (`user.created`). See [`routing`](crate::routing).
 pub const EVENT_KEY: EventKey = EventKey::field("type");
 
 hmac_preset!(timestamped

@@ -52,8 +52,15 @@ impl Postmark {
                 "a Basic user name cannot contain `:`",
             ));
         }
+        let password = password.into();
+        if user.is_empty() && password.expose_secret().is_empty() {
+            return Err(ConfigError::invalid_secret(
+                "postmark",
+                "the user name and the password are both empty",
+            ));
+        }
         let mut credentials = format!("{user}:").into_bytes();
-        credentials.extend_from_slice(password.into().expose_secret());
+        credentials.extend_from_slice(password.expose_secret());
         Self::with_keys(Keys::from(Secret::new(credentials)))
     }
 

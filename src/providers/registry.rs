@@ -341,6 +341,7 @@ impl Provider {
             keys: keys.into(),
             clock: None,
             public_base_url: None,
+            verify_token: None,
         }
     }
 }
@@ -364,6 +365,7 @@ pub struct SchemeConfig {
     keys: Keys,
     clock: Option<Clock>,
     public_base_url: Option<String>,
+    verify_token: Option<Keys>,
 }
 
 impl SchemeConfig {
@@ -381,6 +383,13 @@ impl SchemeConfig {
         self
     }
 
+    /// The secret of a handshake that carries one of its own, for the providers whose
+    /// handshake does (Meta's `hub.verify_token`); the others have no use for it.
+    pub fn verify_token(mut self, token: impl Into<Keys>) -> Self {
+        self.verify_token = Some(token.into());
+        self
+    }
+
     /// Builds the scheme. Fails as the provider's own constructor does (no key, a key of the
     /// wrong form), or when the public base URL is not an absolute `http(s)` URL.
     pub fn build(self) -> Result<Box<dyn SignatureScheme>, ConfigError> {
@@ -390,6 +399,7 @@ impl SchemeConfig {
             keys,
             clock,
             public_base_url,
+            verify_token,
         } = self;
         let clock = clock.unwrap_or_else(Clock::system);
         let url = public_base_url.as_deref();
@@ -444,7 +454,7 @@ impl SchemeConfig {
             Provider::LemonSqueezy => Box::new(lemon_squeezy::LemonSqueezy::with_keys(keys)?),
             Provider::Webflow => Box::new(webflow::Webflow::with_keys(keys)?.with_clock(clock)),
             Provider::Bitbucket => Box::new(bitbucket::Bitbucket::with_keys(keys)?),
-            Provider::Box => Box::new(box_com::Box::with_keys(keys)?.with_clock(clock)),
+            Provider::Box => Box::new(box_com::BoxCom::with_keys(keys)?.with_clock(clock)),
             Provider::WooCommerce => Box::new(woocommerce::WooCommerce::with_keys(keys)?),
             Provider::Trello => {
                 let scheme = trello::Trello::with_keys(keys)?;
@@ -458,7 +468,13 @@ impl SchemeConfig {
             Provider::Clerk => Box::new(clerk::Clerk::with_keys(keys)?.with_clock(clock)),
             Provider::Twitch => Box::new(twitch::Twitch::with_keys(keys)?.with_clock(clock)),
             Provider::Dropbox => Box::new(dropbox::Dropbox::with_keys(keys)?),
-            Provider::Meta => Box::new(meta::Meta::with_keys(keys)?),
+            Provider::Meta => {
+                let meta = meta::Meta::with_keys(keys)?;
+                Box::new(match verify_token {
+                    Some(token) => meta.with_verify_token(token)?,
+                    None => meta,
+                })
+            }
             Provider::GitLab => Box::new(gitlab::GitLab::with_keys(keys)?),
             Provider::Telegram => Box::new(telegram::Telegram::with_keys(keys)?),
             Provider::Postmark => Box::new(postmark::Postmark::with_keys(keys)?),

@@ -7,13 +7,13 @@
 //! | MAC, encoding | HMAC-SHA256, base64; any `v1` entry may match |
 //! | key | the endpoint's signing secret, `whsec_` and base64 (decoded) |
 //! | replay window | 300 s each way, as Svix's libraries |
-//! | type, id |  `svix-id`, `svix-timestamp`, `svix-signature`; the secret is `whsec_…`):`type` (`email.delivered`) in the body; duplicates are recognised by the signed `svix-id` |
+//! | type, id | `type` (`email.delivered`) in the body; duplicates are recognised by the signed `svix-id` |
 //! | rotation | during a rotation each secret signs its own `v1` entry; [`Resend::with_keys`] accepts several |
 //!
 //! It is [`Svix`](crate::svix::Svix) under Resend's name, so that logs, routes and the
 //! [`Provider`](crate::Provider) registry say which sender a delivery came from.
 //!
-//! Sources: resend.com/docs/webhooks/verify-webhooks-requests (Resend signs through Svix.
+//! Sources: resend.com/docs/webhooks/verify-webhooks-requests (Resend signs through Svix: `svix-id`, `svix-timestamp`, `svix-signature`; the secret is `whsec_…`).
 //!
 //! ```
 //! use axum::{Router, routing::post};
@@ -39,7 +39,7 @@ use crate::{
 pub use crate::standard_webhooks::DEFAULT_TOLERANCE;
 pub use crate::svix::{ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
-/// Where a Resend event says its type:  `svix-id`, `svix-timestamp`, `svix-signature`; the secret is `whsec_…`):`type` (`email.delivered`). See [`routing`](crate::routing).
+/// Where a Resend event says its type: `type` (`email.delivered`). See [`routing`](crate::routing).
 pub const EVENT_KEY: EventKey = EventKey::field("type");
 
 hmac_preset!(timestamped

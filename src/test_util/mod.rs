@@ -33,6 +33,7 @@
 //! the crate's tests check them against the providers' published vectors and, on random
 //! deliveries, against a second signer written apart from this one.
 
+mod handshake;
 mod sign;
 
 use std::time::{Duration, SystemTime};
@@ -41,6 +42,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Request, Uri};
 
 pub use crate::providers::{Provider, UnknownProvider};
+pub use handshake::Handshake;
 use sign::{hex, value};
 
 use crate::{ConfigError, Secret, SignatureScheme};
@@ -81,6 +83,7 @@ pub struct Signer {
     at: SystemTime,
     url: String,
     id: String,
+    verify_token: Option<String>,
 }
 
 impl Signer {
@@ -93,6 +96,7 @@ impl Signer {
             at: SystemTime::now(),
             url: "https://example.com/webhooks".to_owned(),
             id: "msg_test".to_owned(),
+            verify_token: None,
         }
     }
 
@@ -114,6 +118,15 @@ impl Signer {
     #[must_use]
     pub fn id(mut self, id: &str) -> Self {
         self.id = id.to_owned();
+        self
+    }
+
+    /// The verify token of a provider whose handshake carries one of its own (Meta's
+    /// `hub.verify_token`), for [`handshake`](Self::handshake); [`scheme`](Self::scheme) is
+    /// given it too.
+    #[must_use]
+    pub fn verify_token(mut self, token: &str) -> Self {
+        self.verify_token = Some(token.to_owned());
         self
     }
 
@@ -235,6 +248,9 @@ impl Signer {
             _ => self.provider.configure(self.secret.clone()),
         }
         .clock(self.clock());
+        if let Some(token) = &self.verify_token {
+            config = config.verify_token(token.as_str());
+        }
         if self.provider.signs_url() {
             let uri = self.url.parse::<Uri>().ok();
             match uri.as_ref().map(|uri| (uri.scheme_str(), uri.authority())) {

@@ -434,7 +434,7 @@ pub(super) fn value(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).expect("signature headers are visible ASCII")
 }
 
-fn hmac256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+pub(super) fn hmac256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
     for part in parts {
         mac.update(part);

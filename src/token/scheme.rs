@@ -124,7 +124,7 @@ impl TokenScheme {
 
     /// The matching token's key, or why there is none.
     fn check(&self, head: &Parts) -> Result<Option<&std::sync::Arc<str>>, Rejection> {
-        let presented = match &self.place {
+        let mut presented = match &self.place {
             Place::Header(name) => single_value(head, name)?.to_vec(),
             Place::Bearer => authorization(head, "bearer")?.to_vec(),
             Place::Basic => base64::engine::general_purpose::STANDARD
@@ -136,9 +136,9 @@ impl TokenScheme {
                     )
                 })?,
         };
-        self.tokens
-            .matching(&presented)
-            .ok_or_else(Rejection::signature_mismatch)
+        let matched = self.tokens.matching(&presented);
+        zeroize::Zeroize::zeroize(&mut presented);
+        matched.ok_or_else(Rejection::signature_mismatch)
     }
 }
 

@@ -72,6 +72,19 @@ async fn a_mailgun_token_is_accepted_once_and_only_fresh() {
     assert_eq!(send(&app, stale).await.0, StatusCode::UNAUTHORIZED);
 }
 
+#[test]
+fn a_mailgun_token_stays_single_use_under_an_unbounded_window() {
+    let scheme = Mailgun::new("mailgun signing key")
+        .with_replay_window(tower_webhooks::ReplayWindow::symmetric(Duration::MAX))
+        .with_clock(Clock::fixed(UNIX_EPOCH + Duration::from_secs(AT)));
+    let (head, body) = mailgun_signer("a").request("{}").into_parts();
+    assert!(scheme.verify(&head, &body).is_ok());
+    assert_eq!(
+        scheme.verify(&head, &body).unwrap_err().kind(),
+        RejectionKind::Replayed
+    );
+}
+
 #[tokio::test]
 async fn a_form_encoded_mailgun_delivery_is_verified_too() {
     // Legacy webhooks and routes' `forward()` post the three fields as form fields.
@@ -180,4 +193,52 @@ async fn a_route_can_demand_a_signature_and_a_token() {
         "Bearer proxy token",
     );
     assert_eq!(send(&app, forged).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_adyen_item_changed_where_it_is_unsigned_is_still_a_duplicate() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+    use tower_webhooks::idempotency::{IdempotencyLayer, MemoryStore};
+
+    let key = "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00";
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&calls);
+    let app = Router::new()
+        .route(
+            "/hook",
+            post(move || {
+                seen.fetch_add(1, Ordering::SeqCst);
+                async { StatusCode::OK }
+            }),
+        )
+        .route_layer(IdempotencyLayer::new(Arc::new(MemoryStore::default())))
+        .route_layer(WebhookSignatureLayer::new(Adyen::new(key).unwrap()));
+    let signer = Signer::new(Provider::Adyen, key).url("https://example.com/hook");
+    let item = serde_json::json!({
+        "pspReference": "8815000000000001", "merchantAccountCode": "Shop",
+        "merchantReference": "order-1", "amount": {"value": 1000, "currency": "EUR"},
+        "eventCode": "CAPTURE", "success": "true", "reason": "first",
+    });
+    let signed = signer.body(item.to_string().as_bytes());
+    let post = |body: String| Request::post("/hook").body(Body::from(body)).unwrap();
+    let (status, _, body) = send(&app, post(String::from_utf8(signed.to_vec()).unwrap())).await;
+    assert_eq!(
+        (status, body.as_slice()),
+        (StatusCode::OK, &b"[accepted]"[..])
+    );
+    // The same capture, its unsigned `reason` and `eventDate` changed: it still verifies, and
+    // is the same event, so the handler does not capture twice.
+    let mut replayed: serde_json::Value = serde_json::from_slice(&signed).unwrap();
+    let again = &mut replayed["notificationItems"][0]["NotificationRequestItem"];
+    again["reason"] = "changed".into();
+    again["eventDate"] = "2030-01-01T00:00:00+01:00".into();
+    let (status, _, body) = send(&app, post(replayed.to_string())).await;
+    assert_eq!(
+        (status, body.as_slice()),
+        (StatusCode::OK, &b"[accepted]"[..])
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
 }

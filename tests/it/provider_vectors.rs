@@ -612,3 +612,33 @@ fn streamed_and_buffered_verification_agree_on_every_vector() {
         "only {streamed} streamed verifications"
     );
 }
+
+#[test]
+fn box_reads_both_signatures_and_a_bad_one_does_not_hide_the_good() {
+    let vector = fixtures()
+        .into_iter()
+        .find(|v| v.id == "box-node-sdk-secondary")
+        .unwrap();
+    let delivery = delivery_for(&vector);
+    let scheme = scheme_for(&vector).unwrap();
+    assert!(scheme.verify(&delivery.head, &delivery.body).is_ok());
+    // The secondary signature verifies beside an empty or garbled primary one.
+    for junk in ["", "!!!", "sha256=x"] {
+        let mut head = delivery.head.clone();
+        head.headers
+            .insert("box-signature-primary", http::HeaderValue::from_static(junk));
+        assert!(scheme.check_head(&head).is_ok(), "{junk:?}");
+        assert!(scheme.verify(&head, &delivery.body).is_ok(), "{junk:?}");
+    }
+    // Alone, a garbled signature is a malformed header; no signature at all, a missing one.
+    let mut head = delivery.head.clone();
+    head.headers.remove("box-signature-secondary");
+    head.headers
+        .insert("box-signature-primary", http::HeaderValue::from_static("!!!"));
+    let refused = scheme.verify(&head, &delivery.body).unwrap_err();
+    assert_eq!(refused.kind(), RejectionKind::MalformedHeader);
+    head.headers.remove("box-signature-primary");
+    let refused = scheme.check_head(&head).unwrap_err();
+    assert_eq!(refused.kind(), RejectionKind::MissingHeader);
+    assert_eq!(refused.header().unwrap(), "box-signature-primary");
+}

@@ -81,14 +81,15 @@ impl Sender {
         })
     }
 
-    /// Sends `request` to `url` (its path and `Host` come from `url`).
+    /// Sends `request` to `url` (its path and `Host` come from `url`; a query the request
+    /// carries, as a handshake's does, is added to the URL's).
     pub(crate) async fn send(
         &self,
         url: &Uri,
         request: Request<Bytes>,
     ) -> Result<Answer, Unreachable> {
         let (mut head, body) = request.into_parts();
-        head.uri = url.clone();
+        head.uri = with_query(url, head.uri.query());
         let started = Instant::now();
         let sent = tokio::time::timeout(
             PATIENCE,
@@ -283,4 +284,18 @@ fn source_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// `url` with `query` added to its own.
+fn with_query(url: &Uri, query: Option<&str>) -> Uri {
+    let Some(query) = query else {
+        return url.clone();
+    };
+    let joined = match url.query() {
+        Some(own) => format!("{}?{own}&{query}", url.path()),
+        None => format!("{}?{query}", url.path()),
+    };
+    let mut parts = url.clone().into_parts();
+    parts.path_and_query = joined.parse().ok();
+    Uri::from_parts(parts).unwrap_or_else(|_| url.clone())
 }

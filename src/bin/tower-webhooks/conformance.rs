@@ -20,8 +20,10 @@ pub(crate) struct Case {
     pub(crate) name: String,
     pub(crate) request: Request<Bytes>,
     pub(crate) expect: Expect,
-    /// Send the first case's request again, byte for byte, instead of `request`.
+    /// Send the first delivery's request again, byte for byte, instead of `request`.
     pub(crate) resend: bool,
+    /// The body the answer must have (a handshake's): text byte for byte, JSON as JSON.
+    pub(crate) answer: Option<Bytes>,
 }
 
 impl Case {
@@ -31,6 +33,7 @@ impl Case {
             request,
             expect,
             resend: false,
+            answer: None,
         }
     }
 }
@@ -62,16 +65,56 @@ impl Rules {
     }
 }
 
-/// `check`: good, wrong key, stale, oversize, duplicate.
+/// `check`: the handshake where the provider has one (and a forged one where it signs it),
+/// then good, wrong key, stale, oversize, duplicate.
 pub(crate) fn check_cases(
     provider: Provider,
     secret: &str,
     url: &str,
     body_limit: usize,
+    verify_token: Option<&str>,
 ) -> Vec<Case> {
     let now = SystemTime::now();
     let then = an_hour_before(now);
-    let signer = |at: SystemTime, id: &str| signer(provider, secret, url, at).id(id);
+    let signer = |at: SystemTime, id: &str| {
+        let signer = signer(provider, secret, url, at).id(id);
+        match verify_token {
+            Some(token) => signer.verify_token(token),
+            None => signer,
+        }
+    };
+    let mut cases = handshake_cases(signer(now, "msg_check_handshake"));
+    cases.extend(delivery_cases(provider, now, then, signer, body_limit));
+    cases
+}
+
+/// The provider's handshake, answered as it wants, and a forged one refused.
+fn handshake_cases(signer: tower_webhooks::test_util::Signer) -> Vec<Case> {
+    let Some(handshake) = signer.handshake() else {
+        return Vec::new();
+    };
+    let (request, answer, forged) = handshake.into_parts();
+    let mut cases = vec![Case {
+        answer: Some(answer),
+        ..Case::new("handshake", request, Expect::Accepted { exactly_200: true })
+    }];
+    if let Some(forged) = forged {
+        cases.push(Case::new(
+            "forged handshake",
+            forged,
+            Expect::Refused(StatusCode::UNAUTHORIZED),
+        ));
+    }
+    cases
+}
+
+fn delivery_cases(
+    provider: Provider,
+    now: SystemTime,
+    then: SystemTime,
+    signer: impl Fn(SystemTime, &str) -> tower_webhooks::test_util::Signer,
+    body_limit: usize,
+) -> Vec<Case> {
     let accepted = Expect::Accepted {
         exactly_200: provider == Provider::Xero,
     };
@@ -171,7 +214,8 @@ pub(crate) async fn run(
             (true, Some(earlier)) => copy(earlier),
             _ => case.request,
         };
-        if first.is_none() {
+        // A handshake is no delivery to send again.
+        if first.is_none() && case.answer.is_none() && !case.name.contains("handshake") {
             first = Some(copy(&request));
         }
         // An oversize body may be answered before it is read: keep reading while writing.
@@ -182,7 +226,16 @@ pub(crate) async fn run(
         };
         let answer = sent.inspect_err(|_| eprintln!())?;
         eprintln!("{}", answer.status);
-        let problems = judge(&answer, case.expect, rules);
+        let mut problems = judge(&answer, case.expect, rules);
+        if let Some(wanted) = &case.answer
+            && !same_answer(&answer.body, wanted)
+        {
+            problems.push(format!(
+                "answered {:?}, the provider wants {:?}",
+                String::from_utf8_lossy(&answer.body),
+                String::from_utf8_lossy(wanted)
+            ));
+        }
         if problems.is_empty() {
             println!(
                 "pass  {}: {} in {} ms",
@@ -243,6 +296,18 @@ fn judge(answer: &Answer, expect: Expect, rules: Rules) -> Vec<String> {
         ));
     }
     problems
+}
+
+/// The same bytes, or the same JSON value.
+fn same_answer(got: &[u8], wanted: &[u8]) -> bool {
+    got == wanted
+        || matches!(
+            (
+                serde_json::from_slice::<serde_json::Value>(got),
+                serde_json::from_slice::<serde_json::Value>(wanted),
+            ),
+            (Ok(a), Ok(b)) if a == b
+        )
 }
 
 fn copy(request: &Request<Bytes>) -> Request<Bytes> {

@@ -81,6 +81,10 @@ enum Command {
         /// The endpoint's body limit: the oversize case sends one byte more.
         #[arg(long, default_value_t = DEFAULT_BODY_LIMIT)]
         body_limit: usize,
+        /// The verify token of a handshake that carries one (Meta's `hub.verify_token`; or set
+        /// WEBHOOK_VERIFY_TOKEN): the handshake is checked with it.
+        #[arg(long, env = "WEBHOOK_VERIFY_TOKEN", hide_env_values = true)]
+        verify_token: Option<String>,
     },
     /// Check a captured request (headers and body from files) and explain why it fails.
     Verify {
@@ -172,8 +176,15 @@ async fn run(command: Command) -> Outcome {
             let secret = secret(&signing.secret)?;
             let bytes = read_body(body.body.as_deref(), signing.provider, at)?;
             let signer = providers::signer(signing.provider, &secret, &body.signed_url, at);
-            for (name, value) in &signer.headers(&bytes) {
+            // Mailgun, Adyen and Microsoft Graph sign in the body: print the body that carries
+            // the signature after the headers, as an HTTP message would.
+            let signed = signer.body(&bytes);
+            for (name, value) in &signer.headers(&signed) {
                 println!("{name}: {}", value.to_str().unwrap_or_default());
+            }
+            if signed != bytes {
+                println!();
+                println!("{}", String::from_utf8_lossy(&signed));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -238,10 +249,12 @@ async fn run(command: Command) -> Outcome {
             provider,
             secret: text,
             body_limit,
+            verify_token,
         } => {
             let target = parse_url(&url)?;
             let key = secret(&text)?;
-            let cases = conformance::check_cases(provider, &key, &url, body_limit);
+            let cases =
+                conformance::check_cases(provider, &key, &url, body_limit, verify_token.as_deref());
             let failed = conformance::run(
                 &net.sender()?,
                 &target,

@@ -225,7 +225,8 @@ impl SignatureScheme for Mailgun {
         self.window.check(&self.clock, signed_ms)?;
         // Only a token with a good signature and a fresh timestamp is remembered: a forger
         // cannot fill the memory, and a token is kept just while the window would accept it.
-        let keep_until = signed_ms.saturating_add(self.window.past().as_millis() as i64);
+        let past = i64::try_from(self.window.past().as_millis()).unwrap_or(i64::MAX);
+        let keep_until = signed_ms.saturating_add(past);
         if !self
             .used
             .first_use(&signed.token, keep_until, self.clock.now_unix_millis())

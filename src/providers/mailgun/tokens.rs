@@ -11,9 +11,16 @@ use std::{
 /// forgotten first (and could then be replayed until its timestamp leaves the window).
 pub const MAX_TOKENS: usize = 100_000;
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(super) struct UsedTokens {
     inner: Mutex<Inner>,
+}
+
+impl std::fmt::Debug for UsedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let held = self.inner.lock().map_or(0, |inner| inner.order.len());
+        f.debug_struct("UsedTokens").field("held", &held).finish()
+    }
 }
 
 #[derive(Debug, Default)]
