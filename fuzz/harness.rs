@@ -94,6 +94,9 @@ fn schemes_under_test() -> &'static Vec<Box<dyn SignatureScheme>> {
                 let key = match provider.name() {
                     "standard-webhooks-v1a" => "whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=",
                     "discord" => "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664",
+                    "sendgrid" => {
+                        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g=="
+                    }
                     // The forms the providers demand: `whsec_`, Basic credentials, hex.
                     "standard-webhooks" | "svix" | "resend" | "clerk" => {
                         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

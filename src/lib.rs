@@ -91,6 +91,7 @@
 //! | Microsoft Graph change notifications | [`microsoft_graph`] | `microsoft-graph` |
 //! | Mailgun (signed in the body) | [`mailgun`] | `mailgun` |
 //! | Adyen (signed in the body) | [`adyen`] | `adyen` |
+//! | SendGrid (feature `ecdsa`) | `sendgrid` | `sendgrid` |
 //! | Discord interactions (feature `ed25519`) | `discord` | `discord` |
 //!
 //! Every provider offers the same surface: `new`, `with_keys`, its header names and `EVENT_KEY`
@@ -103,6 +104,7 @@
 //! |---|---|---|
 //! | `axum` | yes | the [`VerifiedEvents`] and [`VerifiedJson`] extractors, and [`VerificationInfo`] and `Redelivery` as extractors (axum 0.8, through `axum-core`) |
 //! | `ed25519` | no | the Ed25519 schemes: Standard Webhooks `v1a` and Discord |
+//! | `ecdsa` | no | the ECDSA P-256 scheme: SendGrid's signed event webhook (RustCrypto's `p256`) |
 //! | `redis` | no | `idempotency::RedisStore`, claims shared between instances |
 //! | `test-util` | no | `test_util::Signer`: correctly and wrongly signed requests for your handlers' tests |
 //! | `inbox` | no | the durable inbox: `inbox::Accept` stores verified deliveries in SQLite (bundled) before acknowledging them, `inbox::Worker` handles them later with leases, retries and dead events |
@@ -146,6 +148,9 @@ mod verified;
 #[cfg(feature = "ed25519")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ed25519")))]
 pub use providers::discord;
+#[cfg(feature = "ecdsa")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ecdsa")))]
+pub use providers::sendgrid;
 pub use providers::{
     Provider, SchemeConfig, UnknownProvider, adyen, bitbucket, box_com, calendly, clerk,
     coinbase_commerce, dropbox, github, gitlab, hubspot, intercom, invoice_ahoy, lemon_squeezy,

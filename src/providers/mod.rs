@@ -44,6 +44,8 @@ pub mod postmark;
 pub mod quickbooks;
 pub mod razorpay;
 pub mod resend;
+#[cfg(feature = "ecdsa")]
+pub mod sendgrid;
 pub mod sentry;
 pub mod shopify;
 pub mod slack;

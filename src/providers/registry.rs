@@ -111,6 +111,11 @@ pub enum Provider {
     Mailgun,
     /// Adyen: an `hmacSignature` in each notification item (the key in hex); answers `[accepted]`.
     Adyen,
+    /// SendGrid's event webhook: `X-Twilio-Email-Event-Webhook-Signature`, ECDSA P-256 over
+    /// the timestamp and the body. The secret is a P-256 private key (hex, 64 digits); the
+    /// verifier takes `Signer::public_key` (base64 of its DER SubjectPublicKeyInfo).
+    #[cfg(feature = "ecdsa")]
+    SendGrid,
     /// Discord interactions: `X-Signature-Ed25519` over `{timestamp}{body}`. The secret is the
     /// application's Ed25519 private key seed in hex (64 digits); the verifier takes
     /// `Signer::public_key`.
@@ -170,6 +175,8 @@ impl Provider {
         Provider::MicrosoftGraph,
         Provider::Mailgun,
         Provider::Adyen,
+        #[cfg(feature = "ecdsa")]
+        Provider::SendGrid,
         #[cfg(feature = "ed25519")]
         Provider::Discord,
         #[cfg(feature = "ed25519")]
@@ -226,6 +233,8 @@ impl Provider {
             Self::MicrosoftGraph => "microsoft-graph",
             Self::Mailgun => "mailgun",
             Self::Adyen => "adyen",
+            #[cfg(feature = "ecdsa")]
+            Self::SendGrid => "sendgrid",
             #[cfg(feature = "ed25519")]
             Self::Discord => "discord",
             #[cfg(feature = "ed25519")]
@@ -319,6 +328,8 @@ impl Provider {
             Self::MicrosoftGraph => microsoft_graph::EVENT_KEY,
             Self::Mailgun => mailgun::EVENT_KEY,
             Self::Adyen => adyen::EVENT_KEY,
+            #[cfg(feature = "ecdsa")]
+            Self::SendGrid => sendgrid::EVENT_KEY,
             #[cfg(feature = "ed25519")]
             Self::StandardWebhooksV1a => standard_webhooks::EVENT_KEY,
             Self::Twilio | Self::Dropbox | Self::Telegram => return None,
@@ -482,6 +493,8 @@ impl SchemeConfig {
             Provider::MicrosoftGraph => Box::new(microsoft_graph::MicrosoftGraph::with_keys(keys)?),
             Provider::Mailgun => Box::new(mailgun::Mailgun::with_keys(keys)?.with_clock(clock)),
             Provider::Adyen => Box::new(adyen::Adyen::with_keys(keys)?),
+            #[cfg(feature = "ecdsa")]
+            Provider::SendGrid => Box::new(sendgrid::SendGrid::with_keys(keys)?.with_clock(clock)),
             #[cfg(feature = "ed25519")]
             Provider::Discord => Box::new(discord::Discord::with_keys(keys)?.with_clock(clock)),
             #[cfg(feature = "ed25519")]

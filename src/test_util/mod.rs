@@ -71,6 +71,8 @@ pub fn example_secret(provider: Provider) -> &'static str {
         // Basic credentials, and an HMAC key in hex as Adyen's Customer Area gives it.
         "postmark" => "hooks:a-provider-secret-longer-than-24-characters",
         "adyen" => "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00",
+        // A P-256 private key (hex): the verifier takes `Signer::public_key`.
+        "sendgrid" => "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100",
         _ => "a-provider-secret-longer-than-24-characters",
     }
 }
@@ -215,6 +217,10 @@ impl Signer {
                 _ => {}
             }
         }
+        #[cfg(feature = "ecdsa")]
+        if self.provider == Provider::SendGrid {
+            return Some(sign::p256_public_key(self.secret.expose_secret()));
+        }
         None
     }
 
@@ -241,10 +247,9 @@ impl Signer {
     pub fn scheme(&self) -> Result<Box<dyn SignatureScheme>, ConfigError> {
         // Built through the registry, as a user choosing the provider by name would.
         let mut config = match self.provider {
-            #[cfg(feature = "ed25519")]
-            Provider::Discord | Provider::StandardWebhooksV1a => self
+            _ if self.public_key().is_some() => self
                 .provider
-                .configure(self.public_key().expect("an Ed25519 provider")),
+                .configure(self.public_key().expect("an asymmetric provider")),
             _ => self.provider.configure(self.secret.clone()),
         }
         .clock(self.clock());

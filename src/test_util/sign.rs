@@ -231,6 +231,17 @@ impl Signer {
                 "authorization",
                 String::from_utf8_lossy(secret).into_owned(),
             ),
+            #[cfg(feature = "ecdsa")]
+            Provider::SendGrid => {
+                use p256::ecdsa::signature::Signer as _;
+                let message = [ts.as_bytes(), body].concat();
+                let signature: p256::ecdsa::Signature = p256_signing_key(secret).sign(&message);
+                put(
+                    "x-twilio-email-event-webhook-signature",
+                    b64(signature.to_der().as_bytes()),
+                );
+                put("x-twilio-email-event-webhook-timestamp", ts);
+            }
             // Signed in the body (`sign_body`): only the body's type is said here.
             Provider::Mailgun | Provider::Adyen | Provider::MicrosoftGraph => {
                 put("content-type", "application/json".to_owned());
@@ -375,6 +386,32 @@ impl Signer {
         text.extend(std::iter::repeat_n(' ', padding));
         bytes::Bytes::from(text)
     }
+}
+
+/// The P-256 signing key a secret names: a 32-byte scalar in hex. A secret that is not one, as
+/// a wrongly signed request's altered one may be, still names a key (derived from its bytes),
+/// so it signs, wrongly.
+#[cfg(feature = "ecdsa")]
+fn p256_signing_key(secret: &[u8]) -> p256::ecdsa::SigningKey {
+    use sha2::Digest as _;
+    let from = |bytes: &[u8]| p256::ecdsa::SigningKey::from_slice(bytes).ok();
+    let scalar = (secret.len() == 64)
+        .then(|| unhex_key(secret))
+        .filter(|bytes| bytes.len() == 32);
+    scalar
+        .as_deref()
+        .and_then(from)
+        .or_else(|| from(&sha2::Sha256::digest(secret)))
+        .expect("a SHA-256 digest is a valid P-256 scalar but with negligible odds")
+}
+
+/// The verification key SendGrid shows for a signing key: base64 of its DER
+/// SubjectPublicKeyInfo.
+#[cfg(feature = "ecdsa")]
+pub(super) fn p256_public_key(secret: &[u8]) -> String {
+    use p256::pkcs8::EncodePublicKey as _;
+    let public = p256_signing_key(secret).verifying_key().to_public_key_der();
+    b64(public.expect("a P-256 key encodes").as_bytes())
 }
 
 /// Adyen's key, hex-decoded; a secret that is not hex, as a wrongly signed request's altered one

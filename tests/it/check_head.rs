@@ -62,6 +62,10 @@ fn wire(provider: Provider) -> (&'static str, Option<Timestamp>) {
         ),
         "dropbox" => ("x-dropbox-signature", None),
         "meta" => ("x-hub-signature-256", None),
+        "sendgrid" => (
+            "x-twilio-email-event-webhook-signature",
+            Some(Header("x-twilio-email-event-webhook-timestamp")),
+        ),
         // Tokens: their check is all in the head (see `a_wrong_token_is_refused_from_the_head`).
         "gitlab" => ("x-gitlab-token", None),
         "telegram" => ("x-telegram-bot-api-secret-token", None),
