@@ -63,6 +63,20 @@ impl<A: SignatureScheme, B: SignatureScheme> SignatureScheme for Both<A, B> {
         self.second.check_head(head)
     }
 
+    fn fetch_keys(&self, head: &Parts, body: &Bytes) -> Option<crate::KeyFetch> {
+        match (
+            self.first.fetch_keys(head, body),
+            self.second.fetch_keys(head, body),
+        ) {
+            (None, None) => None,
+            (Some(one), None) | (None, Some(one)) => Some(one),
+            (Some(first), Some(second)) => Some(Box::pin(async move {
+                first.await?;
+                second.await
+            })),
+        }
+    }
+
     fn start_stream(&self, head: &Parts) -> Option<SignedStream> {
         self.first.start_stream(head)
     }

@@ -92,6 +92,9 @@
 //! | Mailgun (signed in the body) | [`mailgun`] | `mailgun` |
 //! | Adyen (signed in the body) | [`adyen`] | `adyen` |
 //! | SendGrid (feature `ecdsa`) | `sendgrid` | `sendgrid` |
+//! | AWS SNS (feature `fetch`) | `aws_sns` | `aws-sns` |
+//! | PayPal (feature `fetch`) | `paypal` | `paypal` |
+//! | Google Cloud Pub/Sub push (feature `fetch`) | `google_pubsub` | `google-pubsub` |
 //! | Discord interactions (feature `ed25519`) | `discord` | `discord` |
 //!
 //! Every provider offers the same surface: `new`, `with_keys`, its header names and `EVENT_KEY`
@@ -105,6 +108,7 @@
 //! | `axum` | yes | the [`VerifiedEvents`] and [`VerifiedJson`] extractors, and [`VerificationInfo`] and `Redelivery` as extractors (axum 0.8, through `axum-core`) |
 //! | `ed25519` | no | the Ed25519 schemes: Standard Webhooks `v1a` and Discord |
 //! | `ecdsa` | no | the ECDSA P-256 scheme: SendGrid's signed event webhook (RustCrypto's `p256`) |
+//! | `fetch` | no | the schemes whose keys are fetched from the provider (AWS SNS, PayPal, Google Pub/Sub) and `fetch::KeyFetcher`: an HTTPS client with an allow-list, a cache and a bound (RustCrypto's `rsa` and `x509-cert`, hyper and rustls) |
 //! | `redis` | no | `idempotency::RedisStore`, claims shared between instances |
 //! | `test-util` | no | `test_util::Signer`: correctly and wrongly signed requests for your handlers' tests |
 //! | `inbox` | no | the durable inbox: `inbox::Accept` stores verified deliveries in SQLite (bundled) before acknowledging them, `inbox::Worker` handles them later with leases, retries and dead events |
@@ -116,6 +120,9 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
+pub mod fetch;
 pub mod guide;
 pub mod hmac_scheme;
 pub mod idempotency;
@@ -158,6 +165,9 @@ pub use providers::{
     razorpay, resend, sentry, shopify, slack, square, standard_webhooks, stripe, svix, telegram,
     trello, twilio, twitch, typeform, vercel, webflow, woocommerce, xemelgo, xero, zoom,
 };
+#[cfg(feature = "fetch")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fetch")))]
+pub use providers::{aws_sns, google_pubsub, paypal};
 
 pub use both::Both;
 pub use config_error::{ConfigError, ConfigErrorKind};
@@ -168,7 +178,7 @@ pub use keys::Keys;
 pub use layer::{ResponsePolicy, WebhookSignature, WebhookSignatureLayer};
 pub use rejection::{Rejection, RejectionKind};
 pub use replay::{Clock, ReplayWindow};
-pub use scheme::{EventLayout, SignatureScheme, Verification};
+pub use scheme::{EventLayout, KeyFetch, SignatureScheme, Verification};
 pub use secret::{Secret, SecretError, SecretErrorKind};
 pub use verified::{VerificationInfo, Verified};
 

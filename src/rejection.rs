@@ -52,6 +52,10 @@ pub enum RejectionKind {
     /// The signature is good, but the single-use token it covers was seen before (Mailgun's
     /// `token`): the same signed delivery sent again. `401`.
     Replayed,
+    /// The provider's public key that the delivery names could not be fetched (its key server
+    /// is down, slow, or answered with no key), or fetches are over their bound: `503`, so the
+    /// provider retries.
+    KeyUnavailable,
     /// The body (or its `Content-Length`) exceeds the layer's limit. `413`.
     BodyTooLarge,
     /// The body could not be read: the client went away or sent a malformed or truncated body.
@@ -128,6 +132,15 @@ impl Rejection {
         Self::new(RejectionKind::Replayed)
     }
 
+    /// The key the delivery needs could not be had; `why` says what went wrong, for the log.
+    #[must_use]
+    pub fn key_unavailable(why: &'static str) -> Self {
+        Self {
+            detail: Some(why),
+            ..Self::new(RejectionKind::KeyUnavailable)
+        }
+    }
+
     /// Adds a hint for whoever reads the server log: the common mistake that would explain this
     /// rejection. Hints are fixed text; they never quote the secret or the body.
     #[must_use]
@@ -195,6 +208,7 @@ impl Rejection {
             RejectionKind::UnverifiableBody => "unverifiable_body",
             RejectionKind::StaleTimestamp => "stale_timestamp",
             RejectionKind::Replayed => "replayed",
+            RejectionKind::KeyUnavailable => "key_unavailable",
             RejectionKind::BodyTooLarge => "body_too_large",
             RejectionKind::BodyUnreadable => "body_unreadable",
             RejectionKind::BodyTimeout => "body_timeout",
@@ -211,7 +225,9 @@ impl Rejection {
             RejectionKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             RejectionKind::BodyUnreadable => StatusCode::BAD_REQUEST,
             RejectionKind::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
-            RejectionKind::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            RejectionKind::Overloaded | RejectionKind::KeyUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             RejectionKind::MissingHeader
             | RejectionKind::MalformedHeader
             | RejectionKind::SignatureMismatch
@@ -236,6 +252,7 @@ impl Rejection {
     pub fn grpc_status(&self) -> u8 {
         match self.kind {
             RejectionKind::BodyTooLarge | RejectionKind::Overloaded => 8,
+            RejectionKind::KeyUnavailable => 14,
             RejectionKind::BodyUnreadable => 3,
             RejectionKind::BodyTimeout => 4,
             RejectionKind::MissingHeader
@@ -269,6 +286,7 @@ impl fmt::Display for Rejection {
                 None => f.write_str("the signed timestamp is outside the replay window")?,
             },
             RejectionKind::Replayed => f.write_str("the signed token was already used")?,
+            RejectionKind::KeyUnavailable => f.write_str("the signing key could not be had")?,
             RejectionKind::BodyTooLarge => {
                 return match self.limit {
                     Some(limit) => write!(f, "body exceeds the limit of {limit} bytes"),

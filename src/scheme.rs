@@ -1,6 +1,6 @@
 //! [`SignatureScheme`]: how a provider signs its deliveries, and what it expects back.
 
-use std::{sync::Arc, time::SystemTime};
+use std::{future::Future, pin::Pin, sync::Arc, time::SystemTime};
 
 use bytes::Bytes;
 use http::{Response, request::Parts};
@@ -118,6 +118,18 @@ pub trait SignatureScheme: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Gets what [`verify`](SignatureScheme::verify) needs from elsewhere before it runs: the
+    /// provider's public key that the delivery names and this scheme has not cached yet (AWS
+    /// SNS's `SigningCertURL`, Google's keys by `kid`). The layer calls it once the body is
+    /// complete, awaits the future, then verifies; an error refuses the delivery (a key that
+    /// cannot be had is `503`, so the provider retries). `None`, the default, when nothing is
+    /// needed. A scheme that fetches bounds what a forger can make it fetch: hosts on an
+    /// allow-list only, a cache, and a bound on fetches per second (see [`fetch`](crate#features)).
+    fn fetch_keys(&self, head: &Parts, body: &Bytes) -> Option<KeyFetch> {
+        let _ = (head, body);
+        None
+    }
+
     /// Starts verifying as the body arrives: the layer feeds every body frame to the returned
     /// [`SignedStream`] while it buffers, then calls
     /// [`verify_stream`](SignatureScheme::verify_stream), so the HMAC is one pass over bytes
@@ -178,6 +190,9 @@ pub trait SignatureScheme: Send + Sync + 'static {
 // silently fall back to its default behind `Box<dyn SignatureScheme>`.
 crate::scheme_kit::forward::forward_scheme!(impl[T: SignatureScheme + ?Sized] Arc<T> => |this| &**this);
 crate::scheme_kit::forward::forward_scheme!(impl[T: SignatureScheme + ?Sized] Box<T> => |this| &**this);
+
+/// What [`SignatureScheme::fetch_keys`] returns: fetching a key, to await before verifying.
+pub type KeyFetch = Pin<Box<dyn Future<Output = Result<(), Rejection>> + Send + 'static>>;
 
 /// A successful verification: which bytes were signed, and what the handler may want to know
 /// about the signature.

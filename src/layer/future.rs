@@ -26,8 +26,8 @@ use super::{
     response::{panicked, reject},
 };
 use crate::{
-    Rejection, ResponsePolicy, SignatureScheme, SignedStream, Verification, VerificationInfo,
-    Verified,
+    KeyFetch, Rejection, ResponsePolicy, SignatureScheme, SignedStream, Verification,
+    VerificationInfo, Verified,
     scheme_kit::catch_unwind::{guard, poll_guarded},
 };
 
@@ -42,6 +42,8 @@ pin_project! {
         state: State<B, S::Future>,
         // Held while buffering; taken when the inner service is called.
         pending: Option<Pending<S>>,
+        // The whole delivery, held while the scheme fetches the key it needs.
+        ready: Option<Ready<S>>,
         // Armed on the first poll, so it is created inside the runtime.
         #[pin]
         deadline: Option<Sleep>,
@@ -65,10 +67,20 @@ pin_project! {
         // `drain`: the unread body of a request refused from its head, read and thrown away
         // after the answer.
         Rejecting { rejection: Option<Rejection>, drain: Option<Drain> },
+        // The scheme fetches the key the delivery needs before it can verify it.
+        Fetching { fetch: KeyFetch },
         // The scheme answers a handshake itself; `Option` for the same reason. `drain`: the
         // unread body of a handshake answered from its head.
         Answering { response: Option<Response<Bytes>>, drain: Option<Drain> },
     }
+}
+
+/// A delivery whose body is complete, to verify.
+struct Ready<S> {
+    head: Parts,
+    inner: S,
+    raw: Bytes,
+    stream: Option<SignedStream>,
 }
 
 struct Pending<S> {
@@ -134,6 +146,7 @@ where
         };
         Self {
             state,
+            ready: None,
             pending: Some(Pending {
                 head,
                 inner,
@@ -164,6 +177,54 @@ fn declared_length(head: &Parts) -> Option<u64> {
         .ok()?
         .parse()
         .ok()
+}
+
+/// Verifies a complete delivery: the state that follows (a rejection, the scheme's own answer,
+/// or the inner service called with the verified bytes), or `None` when the inner service
+/// panicked as it was called.
+fn verify<B, S, V>(scheme: &V, ready: Ready<S>) -> Option<State<B, S::Future>>
+where
+    S: Service<Request<RequestBody>>,
+    V: SignatureScheme,
+{
+    let Ready {
+        mut head,
+        mut inner,
+        raw,
+        stream,
+    } = ready;
+    let verdict = match stream {
+        Some(stream) => scheme.verify_stream(&head, &raw, stream),
+        None => scheme.verify(&head, &raw),
+    };
+    Some(match verdict {
+        Err(rejection) => State::Rejecting {
+            rejection: Some(rejection),
+            drain: None,
+        },
+        Ok(Verification {
+            answer: Some(response),
+            ..
+        }) => State::Answering {
+            response: Some(*response),
+            drain: None,
+        },
+        Ok(verification) => {
+            head.extensions
+                .insert(VerificationInfo::new(scheme.name(), &verification));
+            let signed = verification.signed_body.unwrap_or(raw);
+            head.extensions.insert(Verified::new(
+                signed.clone(),
+                scheme.name(),
+                scheme.event_layout(),
+            ));
+            let request = Request::from_parts(head, RequestBody::new(signed));
+            match guard(|| inner.call(request)) {
+                Ok(future) => State::Calling { future },
+                Err(_) => return None,
+            }
+        }
+    })
 }
 
 impl<B, S, V, ResBody> Future for ResponseFuture<B, S, V>
@@ -278,54 +339,57 @@ where
                         }
                         None => {
                             let Pending {
-                                mut head,
-                                mut inner,
+                                head,
+                                inner,
                                 collector,
                                 stream,
                                 ..
                             } = this.pending.take().expect("polled after completion");
                             let raw = collector.finish();
-                            let verdict = match stream {
-                                Some(stream) => this.scheme.verify_stream(&head, &raw, stream),
-                                None => this.scheme.verify(&head, &raw),
+                            let fetch = this.scheme.fetch_keys(&head, &raw);
+                            let ready = Ready {
+                                head,
+                                inner,
+                                raw,
+                                stream,
                             };
-                            match verdict {
-                                Err(rejection) => State::Rejecting {
-                                    rejection: Some(rejection),
-                                    drain: None,
-                                },
-                                Ok(Verification {
-                                    answer: Some(response),
-                                    ..
-                                }) => State::Answering {
-                                    response: Some(*response),
-                                    drain: None,
-                                },
-                                Ok(verification) => {
-                                    this.deadline.set(None);
-                                    head.extensions.insert(VerificationInfo::new(
-                                        this.scheme.name(),
-                                        &verification,
-                                    ));
-                                    let signed = verification.signed_body.unwrap_or(raw);
-                                    head.extensions.insert(Verified::new(
-                                        signed.clone(),
-                                        this.scheme.name(),
-                                        this.scheme.event_layout(),
-                                    ));
-                                    let request =
-                                        Request::from_parts(head, RequestBody::new(signed));
-                                    match guard(|| inner.call(request)) {
-                                        Ok(future) => State::Calling { future },
-                                        Err(_) => {
-                                            return Poll::Ready(Ok(panicked(this.scheme.name())));
-                                        }
-                                    }
+                            match fetch {
+                                Some(fetch) => {
+                                    *this.ready = Some(ready);
+                                    State::Fetching { fetch }
                                 }
+                                None => match verify(&**this.scheme, ready) {
+                                    Some(state) => {
+                                        this.deadline.set(None);
+                                        state
+                                    }
+                                    None => {
+                                        return Poll::Ready(Ok(panicked(this.scheme.name())));
+                                    }
+                                },
                             }
                         }
                     }
                 }
+                StateProj::Fetching { fetch } => match ready!(fetch.as_mut().poll(cx)) {
+                    Err(rejection) => {
+                        this.ready.take();
+                        State::Rejecting {
+                            rejection: Some(rejection),
+                            drain: None,
+                        }
+                    }
+                    Ok(()) => {
+                        let ready = this.ready.take().expect("polled after completion");
+                        match verify(&**this.scheme, ready) {
+                            Some(state) => {
+                                this.deadline.set(None);
+                                state
+                            }
+                            None => return Poll::Ready(Ok(panicked(this.scheme.name()))),
+                        }
+                    }
+                },
                 StateProj::Calling { future } => {
                     // A panicking handler must not take the connection down with it, nor leave
                     // the provider without an answer: it gets a 500 and retries.

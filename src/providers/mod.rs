@@ -18,6 +18,8 @@
 //! its route in `multi_provider`.
 
 pub mod adyen;
+#[cfg(feature = "fetch")]
+pub mod aws_sns;
 pub mod bitbucket;
 pub mod box_com;
 pub mod calendly;
@@ -28,6 +30,8 @@ pub mod discord;
 pub mod dropbox;
 pub mod github;
 pub mod gitlab;
+#[cfg(feature = "fetch")]
+pub mod google_pubsub;
 pub mod hubspot;
 pub mod intercom;
 pub mod invoice_ahoy;
@@ -39,6 +43,8 @@ pub mod microsoft_graph;
 pub mod mux;
 pub mod okta;
 pub mod paddle;
+#[cfg(feature = "fetch")]
+pub mod paypal;
 pub mod paystack;
 pub mod postmark;
 pub mod quickbooks;

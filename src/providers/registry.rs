@@ -116,6 +116,20 @@ pub enum Provider {
     /// verifier takes `Signer::public_key` (base64 of its DER SubjectPublicKeyInfo).
     #[cfg(feature = "ecdsa")]
     SendGrid,
+    /// AWS SNS: an RSA signature in the body, the certificate fetched from `SigningCertURL` on
+    /// SNS's hosts. The "key" is the topic ARN accepted; the test kit's secret is its RSA
+    /// private key and certificate (PEM).
+    #[cfg(feature = "fetch")]
+    AwsSns,
+    /// PayPal: `PAYPAL-TRANSMISSION-SIG`, RSA over the transmission, the webhook id and the
+    /// body's CRC32, the certificate fetched from `PAYPAL-CERT-URL` on PayPal's hosts. The
+    /// "key" is the webhook id.
+    #[cfg(feature = "fetch")]
+    PayPal,
+    /// Google Cloud Pub/Sub push: an RS256 token in `Authorization: Bearer`, Google's keys
+    /// fetched. The "key" is the audience.
+    #[cfg(feature = "fetch")]
+    GooglePubSub,
     /// Discord interactions: `X-Signature-Ed25519` over `{timestamp}{body}`. The secret is the
     /// application's Ed25519 private key seed in hex (64 digits); the verifier takes
     /// `Signer::public_key`.
@@ -177,6 +191,12 @@ impl Provider {
         Provider::Adyen,
         #[cfg(feature = "ecdsa")]
         Provider::SendGrid,
+        #[cfg(feature = "fetch")]
+        Provider::AwsSns,
+        #[cfg(feature = "fetch")]
+        Provider::PayPal,
+        #[cfg(feature = "fetch")]
+        Provider::GooglePubSub,
         #[cfg(feature = "ed25519")]
         Provider::Discord,
         #[cfg(feature = "ed25519")]
@@ -235,6 +255,12 @@ impl Provider {
             Self::Adyen => "adyen",
             #[cfg(feature = "ecdsa")]
             Self::SendGrid => "sendgrid",
+            #[cfg(feature = "fetch")]
+            Self::AwsSns => "aws-sns",
+            #[cfg(feature = "fetch")]
+            Self::PayPal => "paypal",
+            #[cfg(feature = "fetch")]
+            Self::GooglePubSub => "google-pubsub",
             #[cfg(feature = "ed25519")]
             Self::Discord => "discord",
             #[cfg(feature = "ed25519")]
@@ -266,6 +292,8 @@ impl Provider {
             | Self::Mailgun => true,
             #[cfg(feature = "ed25519")]
             Self::Discord | Self::StandardWebhooksV1a => true,
+            #[cfg(feature = "fetch")]
+            Self::GooglePubSub => true,
             _ => false,
         }
     }
@@ -330,6 +358,12 @@ impl Provider {
             Self::Adyen => adyen::EVENT_KEY,
             #[cfg(feature = "ecdsa")]
             Self::SendGrid => sendgrid::EVENT_KEY,
+            #[cfg(feature = "fetch")]
+            Self::AwsSns => aws_sns::EVENT_KEY,
+            #[cfg(feature = "fetch")]
+            Self::PayPal => paypal::EVENT_KEY,
+            #[cfg(feature = "fetch")]
+            Self::GooglePubSub => return None,
             #[cfg(feature = "ed25519")]
             Self::StandardWebhooksV1a => standard_webhooks::EVENT_KEY,
             Self::Twilio | Self::Dropbox | Self::Telegram => return None,
@@ -353,6 +387,8 @@ impl Provider {
             clock: None,
             public_base_url: None,
             verify_token: None,
+            #[cfg(feature = "fetch")]
+            fetcher: None,
         }
     }
 }
@@ -377,6 +413,8 @@ pub struct SchemeConfig {
     clock: Option<Clock>,
     public_base_url: Option<String>,
     verify_token: Option<Keys>,
+    #[cfg(feature = "fetch")]
+    fetcher: Option<crate::fetch::KeyFetcher>,
 }
 
 impl SchemeConfig {
@@ -401,6 +439,15 @@ impl SchemeConfig {
         self
     }
 
+    /// The fetcher of the providers whose keys are fetched (AWS SNS, PayPal, Google Pub/Sub):
+    /// to share one cache and bound, trust a test CA or pin documents. Default:
+    /// [`KeyFetcher::new`](crate::fetch::KeyFetcher::new).
+    #[cfg(feature = "fetch")]
+    pub fn fetcher(mut self, fetcher: crate::fetch::KeyFetcher) -> Self {
+        self.fetcher = Some(fetcher);
+        self
+    }
+
     /// Builds the scheme. Fails as the provider's own constructor does (no key, a key of the
     /// wrong form), or when the public base URL is not an absolute `http(s)` URL.
     pub fn build(self) -> Result<Box<dyn SignatureScheme>, ConfigError> {
@@ -411,7 +458,11 @@ impl SchemeConfig {
             clock,
             public_base_url,
             verify_token,
+            #[cfg(feature = "fetch")]
+            fetcher,
         } = self;
+        #[cfg(feature = "fetch")]
+        let fetcher = fetcher.unwrap_or_default();
         let clock = clock.unwrap_or_else(Clock::system);
         let url = public_base_url.as_deref();
         Ok(match provider {
@@ -495,6 +546,16 @@ impl SchemeConfig {
             Provider::Adyen => Box::new(adyen::Adyen::with_keys(keys)?),
             #[cfg(feature = "ecdsa")]
             Provider::SendGrid => Box::new(sendgrid::SendGrid::with_keys(keys)?.with_clock(clock)),
+            #[cfg(feature = "fetch")]
+            Provider::AwsSns => Box::new(aws_sns::AwsSns::with_keys(keys)?.with_fetcher(fetcher)),
+            #[cfg(feature = "fetch")]
+            Provider::PayPal => Box::new(paypal::PayPal::with_keys(keys)?.with_fetcher(fetcher)),
+            #[cfg(feature = "fetch")]
+            Provider::GooglePubSub => Box::new(
+                google_pubsub::GooglePubSub::with_keys(keys)?
+                    .with_clock(clock)
+                    .with_fetcher(fetcher),
+            ),
             #[cfg(feature = "ed25519")]
             Provider::Discord => Box::new(discord::Discord::with_keys(keys)?.with_clock(clock)),
             #[cfg(feature = "ed25519")]

@@ -30,6 +30,14 @@ macro_rules! forward_scheme {
                 let $this = self;
                 $crate::SignatureScheme::check_head($inner, head)
             }
+            fn fetch_keys(
+                &self,
+                head: &http::request::Parts,
+                body: &bytes::Bytes,
+            ) -> Option<$crate::KeyFetch> {
+                let $this = self;
+                $crate::SignatureScheme::fetch_keys($inner, head, body)
+            }
             fn start_stream(&self, head: &http::request::Parts) -> Option<$crate::SignedStream> {
                 let $this = self;
                 $crate::SignatureScheme::start_stream($inner, head)

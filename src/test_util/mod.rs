@@ -71,6 +71,13 @@ pub fn example_secret(provider: Provider) -> &'static str {
         // Basic credentials, and an HMAC key in hex as Adyen's Customer Area gives it.
         "postmark" => "hooks:a-provider-secret-longer-than-24-characters",
         "adyen" => "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00",
+        // RSA test keys (and certificates) whose public halves the kit serves as key documents.
+        #[cfg(feature = "fetch")]
+        "aws-sns" => include_str!("keys/aws-sns.pem"),
+        #[cfg(feature = "fetch")]
+        "paypal" => include_str!("keys/paypal.pem"),
+        #[cfg(feature = "fetch")]
+        "google-pubsub" => include_str!("keys/google-pubsub.pem"),
         // A P-256 private key (hex): the verifier takes `Signer::public_key`.
         "sendgrid" => "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100",
         _ => "a-provider-secret-longer-than-24-characters",
@@ -199,9 +206,11 @@ impl Signer {
         self.sign_body(body, self.secret.expose_secret(), self.at)
     }
 
-    /// For an Ed25519 provider, the public key its verifier takes, in the verifier's format
-    /// (`whpk_…` for Standard Webhooks `v1a`, hex for Discord); `None` for the HMAC providers,
-    /// whose verifier takes the secret itself.
+    /// What the verifier takes where it is not the secret: for an asymmetric provider, the
+    /// public key in the verifier's format (`whpk_…` for Standard Webhooks `v1a`, hex for
+    /// Discord, base64 DER for SendGrid); for the fetched-key providers, what a delivery must be
+    /// for (the topic ARN for AWS SNS, the webhook id for PayPal, the audience for Google
+    /// Pub/Sub); `None` for the HMAC and token providers, whose verifier takes the secret itself.
     #[must_use]
     pub fn public_key(&self) -> Option<String> {
         #[cfg(feature = "ed25519")]
@@ -221,7 +230,27 @@ impl Signer {
         if self.provider == Provider::SendGrid {
             return Some(sign::p256_public_key(self.secret.expose_secret()));
         }
+        // What the verifiers of the fetched-key providers are given: no key, but what a
+        // delivery must be for.
+        #[cfg(feature = "fetch")]
+        match self.provider {
+            Provider::AwsSns => return Some(sign::SNS_TOPIC_ARN.to_owned()),
+            Provider::PayPal => return Some(sign::PAYPAL_WEBHOOK_ID.to_owned()),
+            Provider::GooglePubSub => return Some(sign::PUBSUB_AUDIENCE.to_owned()),
+            _ => {}
+        }
         None
+    }
+
+    /// For the providers whose public keys are fetched (AWS SNS, PayPal, Google Pub/Sub), the
+    /// documents the provider would serve for this signer's key, by URL: its certificate, or
+    /// its key set. A test serves them from a local key server, or pins them
+    /// ([`KeyFetcherBuilder::pin`](crate::fetch::KeyFetcherBuilder::pin)), as
+    /// [`scheme`](Self::scheme) does. Empty for the other providers.
+    #[cfg(feature = "fetch")]
+    #[must_use]
+    pub fn key_documents(&self) -> Vec<(String, Bytes)> {
+        sign::key_documents(self.provider, self.secret.expose_secret())
     }
 
     /// The crate's verifier for what this signer signs: the same secret (for Ed25519, the
@@ -255,6 +284,20 @@ impl Signer {
         .clock(self.clock());
         if let Some(token) = &self.verify_token {
             config = config.verify_token(token.as_str());
+        }
+        #[cfg(feature = "fetch")]
+        {
+            let documents = self.key_documents();
+            if !documents.is_empty() {
+                let fetcher = documents
+                    .into_iter()
+                    .fold(
+                        crate::fetch::KeyFetcher::builder(),
+                        |builder, (url, document)| builder.pin(&url, document),
+                    )
+                    .build()?;
+                config = config.fetcher(fetcher);
+            }
         }
         if self.provider.signs_url() {
             let uri = self.url.parse::<Uri>().ok();

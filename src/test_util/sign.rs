@@ -242,6 +242,42 @@ impl Signer {
                 );
                 put("x-twilio-email-event-webhook-timestamp", ts);
             }
+            #[cfg(feature = "fetch")]
+            Provider::PayPal => {
+                let time = rfc3339(at);
+                let crc = crc32(body).to_string();
+                let signed = [id, "|", &time, "|", PAYPAL_WEBHOOK_ID, "|", &crc].concat();
+                let signature = self.rsa_sign(secret, signed.as_bytes());
+                put("paypal-transmission-id", id.to_owned());
+                put("paypal-transmission-time", time);
+                put("paypal-transmission-sig", b64(&signature));
+                put("paypal-cert-url", PAYPAL_CERT_URL.to_owned());
+                put("paypal-auth-algo", "SHA256withRSA".to_owned());
+            }
+            #[cfg(feature = "fetch")]
+            Provider::GooglePubSub => {
+                let seconds = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let b64url =
+                    |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+                let header = b64url(br#"{"alg":"RS256","kid":"tower-webhooks-test","typ":"JWT"}"#);
+                let claims = serde_json::json!({
+                    "iss": "https://accounts.google.com", "aud": PUBSUB_AUDIENCE,
+                    "email": PUBSUB_SERVICE_ACCOUNT, "email_verified": true,
+                    "sub": "1234567890", "iat": seconds, "exp": seconds + 1800,
+                });
+                let input = format!("{header}.{}", b64url(claims.to_string().as_bytes()));
+                let signature = self.rsa_sign(secret, input.as_bytes());
+                put(
+                    "authorization",
+                    format!("Bearer {input}.{}", b64url(&signature)),
+                );
+            }
+            #[cfg(feature = "fetch")]
+            Provider::AwsSns => {
+                put("content-type", "text/plain; charset=UTF-8".to_owned());
+                put("x-amz-sns-message-type", "Notification".to_owned());
+                put("x-amz-sns-topic-arn", SNS_TOPIC_ARN.to_owned());
+            }
             // Signed in the body (`sign_body`): only the body's type is said here.
             Provider::Mailgun | Provider::Adyen | Provider::MicrosoftGraph => {
                 put("content-type", "application/json".to_owned());
@@ -358,6 +394,34 @@ impl Signer {
                 }
                 notification
             }
+            #[cfg(feature = "fetch")]
+            Provider::AwsSns => {
+                let message = String::from_utf8_lossy(body).into_owned();
+                let timestamp = rfc3339(at);
+                // The fields in the order SNS signs them (its docs): `Key\nvalue\n` each.
+                let canonical = [
+                    ("Message", message.as_str()),
+                    ("MessageId", self.id.as_str()),
+                    ("Timestamp", timestamp.as_str()),
+                    ("TopicArn", SNS_TOPIC_ARN),
+                    ("Type", "Notification"),
+                ]
+                .iter()
+                .map(|(key, value)| format!("{key}\n{value}\n"))
+                .collect::<String>();
+                let signature = self.rsa_sign(secret, canonical.as_bytes());
+                json!({
+                    "Type": "Notification",
+                    "MessageId": self.id,
+                    "TopicArn": SNS_TOPIC_ARN,
+                    "Message": message,
+                    "Timestamp": timestamp,
+                    "SignatureVersion": "2",
+                    "Signature": b64(&signature),
+                    "SigningCertURL": SNS_CERT_URL,
+                    "UnsubscribeURL": format!("https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={SNS_TOPIC_ARN}:1"),
+                })
+            }
             Provider::MicrosoftGraph => {
                 let state = Value::String(String::from_utf8_lossy(secret).into_owned());
                 let mut collection = match parsed() {
@@ -412,6 +476,105 @@ pub(super) fn p256_public_key(secret: &[u8]) -> String {
     use p256::pkcs8::EncodePublicKey as _;
     let public = p256_signing_key(secret).verifying_key().to_public_key_der();
     b64(public.expect("a P-256 key encodes").as_bytes())
+}
+
+/// The topic the kit's SNS messages come from.
+#[cfg(feature = "fetch")]
+pub(super) const SNS_TOPIC_ARN: &str = "arn:aws:sns:us-east-1:123456789012:tower-webhooks-test";
+/// Where the kit's SNS certificate is served (SNS's host, a made-up name).
+#[cfg(feature = "fetch")]
+pub(super) const SNS_CERT_URL: &str =
+    "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-towerwebhookstest.pem";
+/// The webhook id the kit's PayPal deliveries are for.
+#[cfg(feature = "fetch")]
+pub(super) const PAYPAL_WEBHOOK_ID: &str = "WH-TOWERWEBHOOKS-TEST-0001";
+/// Where the kit's PayPal certificate is served (PayPal's sandbox host, a made-up name).
+#[cfg(feature = "fetch")]
+pub(super) const PAYPAL_CERT_URL: &str =
+    "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-towerwebhooks-test";
+/// The audience the kit's Pub/Sub tokens are for (a subscription sets its own; the kit's is
+/// fixed, so that a verifier can be given it before the endpoint's address is known).
+#[cfg(feature = "fetch")]
+pub(super) const PUBSUB_AUDIENCE: &str = "https://example.com/webhooks/google-pubsub";
+/// The service account the kit's Pub/Sub tokens are for.
+#[cfg(feature = "fetch")]
+pub(super) const PUBSUB_SERVICE_ACCOUNT: &str = "push@tower-webhooks-test.iam.gserviceaccount.com";
+
+#[cfg(feature = "fetch")]
+impl Signer {
+    /// RSASSA-PKCS1-v1_5 with SHA-256 of `message` with the PEM private key at the start of
+    /// `secret`; with another secret (a wrongly signed request's), a signature of no key.
+    fn rsa_sign(&self, secret: &[u8], message: &[u8]) -> Vec<u8> {
+        use rsa::{
+            pkcs8::DecodePrivateKey as _,
+            signature::{SignatureEncoding as _, Signer as _},
+        };
+        let key = (secret == self.secret.expose_secret())
+            .then(|| std::str::from_utf8(secret).ok())
+            .flatten()
+            .and_then(|pem| rsa::RsaPrivateKey::from_pkcs8_pem(private_block(pem)).ok());
+        match key {
+            Some(key) => rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key)
+                .sign(message)
+                .to_vec(),
+            None => vec![0x5a; 256],
+        }
+    }
+}
+
+/// The `PRIVATE KEY` block of a PEM bundle.
+#[cfg(feature = "fetch")]
+fn private_block(pem: &str) -> &str {
+    pem.split("-----BEGIN CERTIFICATE-----")
+        .next()
+        .unwrap_or(pem)
+}
+
+/// What the provider would serve for the kit's key in `secret`, by URL.
+#[cfg(feature = "fetch")]
+pub(super) fn key_documents(provider: Provider, secret: &[u8]) -> Vec<(String, bytes::Bytes)> {
+    let pem = String::from_utf8_lossy(secret);
+    let certificate = || {
+        pem.find("-----BEGIN CERTIFICATE-----")
+            .map(|at| bytes::Bytes::from(pem[at..].to_owned()))
+    };
+    match provider {
+        Provider::AwsSns => certificate()
+            .map(|cert| vec![(SNS_CERT_URL.to_owned(), cert)])
+            .unwrap_or_default(),
+        Provider::PayPal => certificate()
+            .map(|cert| vec![(PAYPAL_CERT_URL.to_owned(), cert)])
+            .unwrap_or_default(),
+        Provider::GooglePubSub => {
+            use rsa::{pkcs8::DecodePrivateKey as _, traits::PublicKeyParts as _};
+            let Ok(key) = rsa::RsaPrivateKey::from_pkcs8_pem(private_block(&pem)) else {
+                return Vec::new();
+            };
+            let b64url =
+                |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+            let set = serde_json::json!({"keys": [{
+                "kty": "RSA", "alg": "RS256", "use": "sig", "kid": "tower-webhooks-test",
+                "n": b64url(&key.n().to_bytes_be()), "e": b64url(&key.e().to_bytes_be()),
+            }]});
+            let url = crate::google_pubsub::GOOGLE_KEYS_URL.to_owned();
+            vec![(url, bytes::Bytes::from(set.to_string()))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The CRC-32 PayPal signs (IEEE, as zlib's), written apart from the verifier's.
+#[cfg(feature = "fetch")]
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
 }
 
 /// Adyen's key, hex-decoded; a secret that is not hex, as a wrongly signed request's altered one

@@ -62,6 +62,8 @@ fn wire(provider: Provider) -> (&'static str, Option<Timestamp>) {
         ),
         "dropbox" => ("x-dropbox-signature", None),
         "meta" => ("x-hub-signature-256", None),
+        "paypal" => ("paypal-transmission-sig", None),
+        "google-pubsub" => ("authorization", None),
         "sendgrid" => (
             "x-twilio-email-event-webhook-signature",
             Some(Header("x-twilio-email-event-webhook-timestamp")),
@@ -81,7 +83,7 @@ enum Timestamp {
 }
 
 /// The providers whose signature or token is in the body: their head holds nothing to check.
-const SIGNED_IN_THE_BODY: [&str; 3] = ["mailgun", "adyen", "microsoft-graph"];
+const SIGNED_IN_THE_BODY: [&str; 4] = ["mailgun", "adyen", "microsoft-graph", "aws-sns"];
 
 /// The providers that send a token, not a signature.
 const TOKENS: [&str; 4] = ["gitlab", "telegram", "postmark", "okta"];

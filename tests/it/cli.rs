@@ -156,6 +156,24 @@ async fn check_passes_for_every_provider_of_the_multi_provider_example() {
         .iter()
         .map(|(var, secret)| (var.as_str(), secret.as_str()))
         .collect();
+    // The fetched-key providers' keys, as their key servers would serve them: pinned.
+    let documents: serde_json::Map<String, serde_json::Value> = Provider::ALL
+        .iter()
+        .flat_map(|&provider| {
+            tower_webhooks::test_util::Signer::new(provider, secrets_of(provider).0).key_documents()
+        })
+        .map(|(url, document)| (url, String::from_utf8(document.to_vec()).unwrap().into()))
+        .collect();
+    let documents_file =
+        std::env::temp_dir().join(format!("tw-key-documents-{}.json", std::process::id()));
+    std::fs::write(
+        &documents_file,
+        serde_json::Value::Object(documents).to_string(),
+    )
+    .unwrap();
+    let mut env = env;
+    let documents_path = documents_file.to_str().unwrap().to_owned();
+    env.push(("WEBHOOK_KEY_DOCUMENTS", documents_path.as_str()));
     let (_server, url) = start("multi_provider", &env).await;
     let origin = &url[..url.find("/webhooks/").unwrap()];
     for &provider in Provider::ALL {

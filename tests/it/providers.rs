@@ -134,7 +134,7 @@ fn a_scheme_built_by_name_has_the_providers_defaults() {
             provider.event_key().is_some(),
             !matches!(
                 provider.name(),
-                "twilio" | "discord" | "dropbox" | "telegram"
+                "twilio" | "discord" | "dropbox" | "telegram" | "google-pubsub"
             )
         );
     }

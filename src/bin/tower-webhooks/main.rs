@@ -75,8 +75,13 @@ enum Command {
         net: Net,
         #[arg(long)]
         provider: Provider,
-        /// The endpoint's signing secret (or set WEBHOOK_SECRET).
-        #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
+        /// The endpoint's signing secret (or set WEBHOOK_SECRET; `@path` reads it from a file).
+        #[arg(
+            long,
+            env = "WEBHOOK_SECRET",
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
         secret: String,
         /// The endpoint's body limit: the oversize case sends one byte more.
         #[arg(long, default_value_t = DEFAULT_BODY_LIMIT)]
@@ -90,8 +95,13 @@ enum Command {
     Verify {
         #[arg(long)]
         provider: Provider,
-        /// The signing secret (or set WEBHOOK_SECRET).
-        #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
+        /// The signing secret (or set WEBHOOK_SECRET; `@path` reads it from a file).
+        #[arg(
+            long,
+            env = "WEBHOOK_SECRET",
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
         secret: String,
         /// A file of `Name: value` lines, optionally after the request line.
         #[arg(long)]
@@ -129,8 +139,13 @@ impl Net {
 struct Signing {
     #[arg(long)]
     provider: Provider,
-    /// The signing secret (or set WEBHOOK_SECRET).
-    #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
+    /// The signing secret (or set WEBHOOK_SECRET; `@path` reads it from a file).
+    #[arg(
+        long,
+        env = "WEBHOOK_SECRET",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     secret: String,
     /// Sign as of this Unix time instead of now.
     #[arg(long)]
@@ -323,11 +338,18 @@ fn time(at: Option<u64>) -> SystemTime {
 }
 
 /// The secret's text, refused when empty (a variable that is set but blank).
+/// The secret given, or with `@path` the contents of that file (a PEM key, say).
 fn secret(text: &str) -> Result<String, (u8, String)> {
+    let text = match text.strip_prefix('@') {
+        Some(path) => {
+            std::fs::read_to_string(path).map_err(|e| (USAGE, format!("--secret @{path}: {e}")))?
+        }
+        None => text.to_owned(),
+    };
     if text.is_empty() {
         return Err((USAGE, "the secret is empty".to_owned()));
     }
-    Ok(text.to_owned())
+    Ok(text)
 }
 
 fn parse_url(url: &str) -> Result<Uri, (u8, String)> {

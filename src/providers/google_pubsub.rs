@@ -1,0 +1,239 @@
+//! Google Cloud Pub/Sub push: an OIDC token in `Authorization: Bearer`, an RS256 JWT signed by
+//! Google, checked with Google's published keys, its audience and its service account.
+//!
+//! | | |
+//! |---|---|
+//! | header | `Authorization: Bearer <JWT>` (the subscription's push authentication) |
+//! | signed content | the token (`header.payload`), not the body: a push message's body travels over TLS beside it |
+//! | algorithm | RS256; any other `alg` (`none` included) is refused |
+//! | key | fetched: Google's keys at `https://www.googleapis.com/oauth2/v3/certs`, by the token's `kid`, cached as long as Google's `max-age` says |
+//! | what you configure | the audience the subscription sets (by default the push endpoint's URL) and, best, the service account the token must be for ([`GooglePubSub::service_account`]) |
+//! | claims checked | `iss` is `accounts.google.com` or `https://accounts.google.com`, `aud` is yours, `exp` not past and `iat` not ahead (a minute of leeway each), `email_verified` and `email` when a service account is set |
+//! | events | one push message: `message.data` (base64), `message.attributes`, `message.messageId`; duplicates are recognised by the body |
+//!
+//! Feature `fetch`. Sources: cloud.google.com/pubsub/docs/authenticate-push-subscriptions
+//! (the token, its claims, Google's keys); RFC 7519 and RFC 7515 (the token's form).
+//!
+//! ```
+//! use axum::{Router, routing::post};
+//! use tower_webhooks::{VerifiedJson, WebhookSignatureLayer, google_pubsub::GooglePubSub};
+//!
+//! async fn handle(VerifiedJson(push): VerifiedJson<serde_json::Value>) {
+//!     let _ = &push["message"]["messageId"];
+//! }
+//!
+//! let scheme = GooglePubSub::new("https://example.com/webhooks/pubsub")?
+//!     .service_account("push@my-project.iam.gserviceaccount.com");
+//! let app: Router = Router::new()
+//!     .route("/webhooks/pubsub", post(handle))
+//!     .route_layer(WebhookSignatureLayer::new(scheme));
+//! # Ok::<(), tower_webhooks::ConfigError>(())
+//! ```
+
+use std::{collections::HashMap, sync::Arc, time::UNIX_EPOCH};
+
+use bytes::Bytes;
+use http::{Request, header, request::Parts};
+use rsa::RsaPublicKey;
+use serde::Deserialize;
+
+use crate::{
+    Clock, ConfigError, KeyFetch, Keys, Rejection, SignatureScheme, Verification,
+    fetch::{KeyCache, KeyFetcher, jwt, keys::jwks_rsa_keys},
+    keys::Key,
+};
+
+/// Where Google publishes the keys that sign its tokens.
+pub const GOOGLE_KEYS_URL: &str = "https://www.googleapis.com/oauth2/v3/certs";
+
+/// How far `exp` and `iat` may be off from the clock.
+const LEEWAY_SECS: i64 = 60;
+
+/// Verifies Pub/Sub push requests. See the [module docs](crate::google_pubsub).
+#[derive(Debug, Clone)]
+pub struct GooglePubSub {
+    audiences: Arc<[Key]>,
+    service_account: Option<Arc<str>>,
+    fetcher: KeyFetcher,
+    keys: Arc<KeyCache<HashMap<String, RsaPublicKey>>>,
+    clock: Clock,
+}
+
+impl GooglePubSub {
+    /// Accepts tokens for `audience` (the push subscription's audience, by default the push
+    /// endpoint's URL). Fails when it is empty.
+    pub fn new(audience: impl Into<Keys>) -> Result<Self, ConfigError> {
+        Self::with_keys(audience.into())
+    }
+
+    /// Accepts tokens for any of these audiences. Fails when there is none or one is empty.
+    pub fn with_keys(audiences: Keys) -> Result<Self, ConfigError> {
+        if audiences.is_empty() {
+            return Err(ConfigError::no_keys("google-pubsub"));
+        }
+        let audiences = audiences.into_vec();
+        if audiences
+            .iter()
+            .any(|key| key.secret.expose_secret().is_empty())
+        {
+            return Err(ConfigError::invalid_secret(
+                "google-pubsub",
+                "an audience is empty",
+            ));
+        }
+        Ok(Self {
+            audiences: audiences.into(),
+            service_account: None,
+            fetcher: KeyFetcher::new(),
+            keys: Arc::default(),
+            clock: Clock::system(),
+        })
+    }
+
+    /// Accepts only tokens for this service account (the subscription's push identity), with
+    /// `email_verified`. Without it, any Google-signed token for the audience passes.
+    #[must_use]
+    pub fn service_account(mut self, email: &str) -> Self {
+        self.service_account = Some(email.into());
+        self
+    }
+
+    /// Fetches Google's keys with `fetcher` (to share its cache and bound, or pin the keys).
+    #[must_use]
+    pub fn with_fetcher(mut self, fetcher: KeyFetcher) -> Self {
+        self.fetcher = fetcher;
+        self
+    }
+
+    /// Replaces the clock `exp` and `iat` are checked against.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+/// The token of `Authorization: Bearer`.
+fn bearer(head: &Parts) -> Result<&[u8], Rejection> {
+    let value = crate::scheme_kit::header::single_value(head, &header::AUTHORIZATION)?;
+    match value.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case(b"bearer ") => Ok(value[7..].trim_ascii()),
+        _ => Err(Rejection::malformed_header(
+            header::AUTHORIZATION,
+            "not a bearer token",
+        )),
+    }
+}
+
+fn token(head: &Parts) -> Result<jwt::Jwt<'_>, Rejection> {
+    jwt::parse(bearer(head)?, "RS256")
+        .map_err(|why| Rejection::malformed_header(header::AUTHORIZATION, why))
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    iss: String,
+    aud: String,
+    exp: i64,
+    iat: i64,
+    email: Option<String>,
+    email_verified: Option<bool>,
+}
+
+impl SignatureScheme for GooglePubSub {
+    fn name(&self) -> &'static str {
+        "google-pubsub"
+    }
+
+    fn check_head(&self, head: &Parts) -> Result<(), Rejection> {
+        token(head).map(drop)
+    }
+
+    fn fetch_keys(&self, head: &Parts, _body: &Bytes) -> Option<KeyFetch> {
+        let kid = token(head).ok()?.kid?;
+        let cached = self
+            .keys
+            .get_or_pinned(GOOGLE_KEYS_URL, &self.fetcher, jwks_rsa_keys);
+        match cached {
+            Err(_) => None,
+            Ok(Some(keys)) if keys.contains_key(&kid) => None,
+            // Google rotates its keys: a kid not in a set fetched a while ago fetches it again
+            // (within the fetcher's bound).
+            Ok(Some(_))
+                if !self
+                    .keys
+                    .older_than(GOOGLE_KEYS_URL, std::time::Duration::from_secs(60)) =>
+            {
+                None
+            }
+            Ok(_) => {
+                self.keys.forget(GOOGLE_KEYS_URL);
+                let request = Request::get(GOOGLE_KEYS_URL)
+                    .body(Bytes::new())
+                    .expect("a valid request");
+                Some(Box::pin(Arc::clone(&self.keys).load(
+                    GOOGLE_KEYS_URL.to_owned(),
+                    self.fetcher.clone(),
+                    request,
+                    jwks_rsa_keys,
+                )))
+            }
+        }
+    }
+
+    fn verify(&self, head: &Parts, _body: &Bytes) -> Result<Verification, Rejection> {
+        let token = token(head)?;
+        let keys = self
+            .keys
+            .get_or_pinned(GOOGLE_KEYS_URL, &self.fetcher, jwks_rsa_keys)?
+            .ok_or(Rejection::key_unavailable(
+                "Google's keys are not fetched yet (verify through the layer)",
+            ))?;
+        let key = token
+            .kid
+            .as_ref()
+            .and_then(|kid| keys.get(kid))
+            .ok_or_else(|| {
+                Rejection::signature_mismatch()
+                    .with_hint("the token's kid is none of Google's keys")
+            })?;
+        if !jwt::pkcs1v15::<sha2::Sha256>(key, token.signing_input, &token.signature) {
+            return Err(Rejection::signature_mismatch());
+        }
+        let claims: Claims = serde_json::from_slice(&token.payload)
+            .map_err(|_| Rejection::unverifiable_body("the token's claims are not Google's"))?;
+        if !matches!(
+            claims.iss.as_str(),
+            "accounts.google.com" | "https://accounts.google.com"
+        ) {
+            return Err(
+                Rejection::signature_mismatch().with_hint("the token is not issued by Google")
+            );
+        }
+        let audience = self
+            .audiences
+            .iter()
+            .find(|audience| audience.secret.expose_secret() == claims.aud.as_bytes())
+            .ok_or_else(|| {
+                Rejection::signature_mismatch().with_hint("the token is for another audience")
+            })?;
+        if let Some(account) = &self.service_account
+            && (claims.email.as_deref() != Some(account) || claims.email_verified != Some(true))
+        {
+            return Err(Rejection::signature_mismatch()
+                .with_hint("the token is for another service account"));
+        }
+        let now = self.clock.now_unix_millis() / 1000;
+        if claims.exp < now - LEEWAY_SECS {
+            return Err(Rejection::stale_timestamp(now - claims.exp));
+        }
+        if claims.iat > now + LEEWAY_SECS {
+            return Err(Rejection::stale_timestamp(now - claims.iat));
+        }
+        let mut verification = Verification::raw_body().maybe_key_id(audience.id.as_ref());
+        if let Ok(iat) = u64::try_from(claims.iat) {
+            verification = verification.signed_at(UNIX_EPOCH + std::time::Duration::from_secs(iat));
+        }
+        Ok(verification)
+    }
+}
