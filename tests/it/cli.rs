@@ -473,41 +473,8 @@ async fn check_passes_for_the_ed25519_providers() {
 /// Serves `app` over TLS on 127.0.0.1 with the test certificate (`tests/fixtures/tls`); the
 /// `https://` URL of `/hook`.
 async fn serve_tls(app: Router) -> String {
-    use hyper_util::{rt::TokioIo, service::TowerToHyperService};
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject as _};
-
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
-    let chain = CertificateDer::pem_file_iter(format!("{dir}/server.pem"))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(format!("{dir}/server.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(chain, key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let (tcp, _) = listener.accept().await.unwrap();
-            let (acceptor, app) = (acceptor.clone(), app.clone());
-            tokio::spawn(async move {
-                let Ok(tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(tls), TowerToHyperService::new(app))
-                    .await;
-            });
-        }
-    });
-    format!("https://{addr}/hook")
+    format!("https://{}/hook", crate::common::serve_tls(app, dir).await)
 }
 
 #[tokio::test]

@@ -22,6 +22,8 @@ mod cli;
 mod ed25519;
 mod examples;
 mod extractors;
+#[cfg(feature = "fetch")]
+mod fetched_keys;
 mod forgery;
 mod fuzz_corpus;
 mod handshakes;
