@@ -1,6 +1,6 @@
 //! Replays every input the fuzzers kept (`fuzz/corpus/<target>/`) through the same checks the
 //! fuzz targets make (`fuzz/harness.rs`), so what fuzzing found stays found under `cargo test`.
-#![cfg(feature = "ed25519")]
+#![cfg(all(feature = "ed25519", feature = "test-util"))]
 
 #[path = "../../fuzz/harness.rs"]
 mod harness;
@@ -35,6 +35,18 @@ fn json_stringify_corpus() {
 #[test]
 fn hmac_scheme_corpus() {
     replay("hmac_scheme", harness::hmac_scheme);
+}
+
+#[cfg(feature = "fetch")]
+#[test]
+fn body_signatures_corpus() {
+    replay("body_signatures", harness::body_signatures);
+}
+
+#[cfg(feature = "fetch")]
+#[test]
+fn jwt_corpus() {
+    replay("jwt", harness::jwt);
 }
 
 #[test]

@@ -1,0 +1,7 @@
+//! Fuzz target `body_signatures`: see `harness.rs` for what it feeds and what it asserts.
+#![no_main]
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::body_signatures(data));
