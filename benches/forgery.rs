@@ -3,7 +3,7 @@
 //! the scheme's `check_head` and `verify`, as the layer calls them. The target is forged ≤ 1.2×
 //! valid everywhere.
 //!
-//! `cargo bench --bench forgery --features ed25519` prints a Markdown table (the README's).
+//! `cargo bench --bench forgery --all-features` prints a Markdown table (the README's).
 //! Each figure is the mean over at least 1.2 s of calls, so that extras a scheme allows only a
 //! few times a second (the near-miss hints, Xemelgo's `JSON.stringify` fallback) count at the
 //! rate a sustained forger gets them.
@@ -118,7 +118,12 @@ fn cost(scheme: &dyn SignatureScheme, head: &Parts, body: &Bytes, ok: bool) -> D
         let verdict = scheme
             .check_head(black_box(head))
             .and_then(|()| scheme.verify(head, black_box(body)));
-        assert_eq!(verdict.is_ok(), ok, "{}", scheme.name());
+        // Mailgun accepts a token once: the same valid delivery again does all the work of a
+        // valid one (the JSON, the MAC, the window) and is refused only at its token.
+        let replayed = verdict
+            .as_ref()
+            .is_err_and(|rejection| rejection.kind() == tower_webhooks::RejectionKind::Replayed);
+        assert_eq!(verdict.is_ok() || (ok && replayed), ok, "{}", scheme.name());
         black_box(verdict).ok();
     })
 }

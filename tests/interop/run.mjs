@@ -6,7 +6,7 @@
 // Run by tests/it/interop.rs (under `cargo test`), which installs the packages first.
 //
 // Where a vendor SDK can only verify (Paddle, Square, Linear, Mux, Coinbase Commerce, Razorpay,
-// Webflow, Box, Resend, Clerk), the delivery is signed here with node:crypto from the vendor's
+// Webflow, Box, Resend, Clerk, SendGrid, Google's auth library for Pub/Sub), the delivery is signed here with node:crypto from the vendor's
 // docs (or with Svix's library, for the Svix senders) and the vendor's verifier must accept it
 // before it is sent, so what reaches the server is what the vendor's own code calls valid.
 // HubSpot's and Adyen's SDKs sign themselves. The providers with no SDK that signs or checks
@@ -37,6 +37,20 @@ const { WebhooksManager: BoxWebhooks } = require("box-node-sdk/managers");
 const { Resend } = require("resend");
 const { verifyWebhook: clerkVerify } = await import("@clerk/backend/webhooks");
 const { default: AdyenHmac } = require("@adyen/api-library/lib/src/utils/hmacValidator");
+const { EventWebhook: SendGridWebhook } = require("@sendgrid/eventwebhook");
+const { OAuth2Client } = require("google-auth-library");
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+// The asymmetric providers sign with private keys made here; the server is given the public
+// halves (SendGrid's as its verification key, Google's as the key set it would fetch, pinned).
+const sendgridKeys = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+const googleKeys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+const otherEc = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+const otherRsa = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+const GOOGLE_KEYS_URL = "https://www.googleapis.com/oauth2/v3/certs";
+const googleJwks = JSON.stringify({ keys: [{ ...googleKeys.publicKey.export({ format: "jwk" }), kid: "interop", alg: "RS256", use: "sig" }] });
 
 const binary = process.argv[2];
 if (!binary) {
@@ -69,6 +83,8 @@ const SECRETS = {
   resend: "whsec_" + Buffer.alloc(24, 5).toString("base64"),
   clerk: "whsec_" + Buffer.alloc(32, 3).toString("base64"),
   adyen: "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00",
+  sendgrid: sendgridKeys.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+  "google-pubsub": "https://hooks.example.test/webhooks/google-pubsub",
 };
 // A different secret of the same shape, for "wrongly keyed".
 const wrong = (name) =>
@@ -76,6 +92,8 @@ const wrong = (name) =>
     ? "whsec_" + Buffer.alloc(32, 9).toString("base64")
     : name === "adyen"
       ? "0".repeat(64)
+      : name === "sendgrid" || name === "google-pubsub"
+        ? "another key"
       : SECRETS[name].slice(0, -1) + (SECRETS[name].endsWith("x") ? "y" : "x");
 
 // Twilio, Square and HubSpot sign the URL they call; the server is told it through PUBLIC_BASE_URL, as
@@ -225,6 +243,37 @@ const SIGNERS = {
     }
     return signed;
   },
+  // SendGrid's SDK can only check: signed here with node:crypto, checked with it.
+  sendgrid: (body, secret, ts, { check } = {}) => {
+    const key = secret === SECRETS.sendgrid ? sendgridKeys.privateKey : otherEc.privateKey;
+    const signature = crypto.sign("sha256", Buffer.from(`${ts}${body}`), key).toString("base64");
+    if (check) {
+      const webhook = new SendGridWebhook();
+      if (!webhook.verifySignature(webhook.convertPublicKeyToECDSA(SECRETS.sendgrid), body, signature, String(ts))) {
+        throw new Error("@sendgrid/eventwebhook rejects our signature");
+      }
+    }
+    return {
+      body,
+      headers: { "x-twilio-email-event-webhook-signature": signature, "x-twilio-email-event-webhook-timestamp": String(ts) },
+    };
+  },
+  // A Pub/Sub push token, checked with Google's own library against the key it was signed with.
+  "google-pubsub": async (body, secret, ts, { check } = {}) => {
+    const b64url = (data) => Buffer.from(data).toString("base64url");
+    const header = b64url(JSON.stringify({ alg: "RS256", kid: "interop", typ: "JWT" }));
+    const claims = b64url(JSON.stringify({
+      iss: "https://accounts.google.com", aud: SECRETS["google-pubsub"], iat: ts, exp: ts + 1800,
+      email: "push@interop.iam.gserviceaccount.com", email_verified: true, sub: "1",
+    }));
+    const key = secret === SECRETS["google-pubsub"] ? googleKeys.privateKey : otherRsa.privateKey;
+    const token = `${header}.${claims}.${crypto.sign("sha256", Buffer.from(`${header}.${claims}`), key).toString("base64url")}`;
+    if (check) {
+      const pem = googleKeys.publicKey.export({ type: "spki", format: "pem" });
+      await new OAuth2Client().verifySignedJwtWithCertsAsync(token, { interop: pem }, SECRETS["google-pubsub"], ["https://accounts.google.com"]);
+    }
+    return { body, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
+  },
   // Adyen's SDK computes each item's HMAC itself; the signature travels in the body.
   adyen: (body, secret) => {
     const data = JSON.parse(body);
@@ -247,11 +296,14 @@ const SIGNERS = {
 
 const TIMESTAMPED = new Set([
   "standard-webhooks", "svix", "stripe", "slack", "paddle", "linear", "zoom",
-  "hubspot", "mux", "webflow", "box", "resend", "clerk",
+  "hubspot", "mux", "webflow", "box", "resend", "clerk", "google-pubsub",
 ]);
 
 async function start() {
-  const env = { ...process.env, PORT: "0", PUBLIC_BASE_URL };
+  // Google's key set, pinned: the server fetches nothing.
+  const documents = path.join(os.tmpdir(), `tw-interop-keys-${process.pid}.json`);
+  fs.writeFileSync(documents, JSON.stringify({ [GOOGLE_KEYS_URL]: googleJwks }));
+  const env = { ...process.env, PORT: "0", PUBLIC_BASE_URL, WEBHOOK_KEY_DOCUMENTS: documents };
   for (const [name, secret] of Object.entries(SECRETS)) {
     env[`WEBHOOK_SECRET_${name.toUpperCase().replaceAll("-", "_")}`] = secret;
   }
@@ -290,6 +342,13 @@ function expect(label, ok, detail) {
   }
 }
 
+// A bearer token whose claims are changed (another subject), its signature kept.
+function alterClaims(authorization) {
+  const [header, claims, signature] = authorization.slice("Bearer ".length).split(".");
+  const changed = { ...JSON.parse(Buffer.from(claims, "base64url")), sub: "2" };
+  return `Bearer ${header}.${Buffer.from(JSON.stringify(changed)).toString("base64url")}.${signature}`;
+}
+
 const { child, base } = await start();
 try {
   for (const name of Object.keys(SECRETS)) {
@@ -302,10 +361,13 @@ try {
     expect(`${name} good delivery`, reply.status >= 200 && reply.status < 300, `status ${reply.status}`);
 
     const signed = await sign(body, secret, now());
-    // Adyen signs named fields, the amount among them: alter that one.
+    // Adyen signs named fields, the amount among them: alter that one. Pub/Sub's token signs
+    // its claims, not the body (which only TLS protects): alter the claims.
     const altered = name === "adyen"
       ? { ...signed, body: signed.body.replace('"value":1000', '"value":2000') }
-      : { ...signed, body: signed.body.replace(/1/, "2").replace("héllo", "hello") };
+      : name === "google-pubsub"
+        ? { ...signed, headers: { ...signed.headers, authorization: alterClaims(signed.headers.authorization) } }
+        : { ...signed, body: signed.body.replace(/1/, "2").replace("héllo", "hello") };
     const alteredReply = await post(base, name, altered);
     expect(`${name} altered body`, alteredReply.status === 401 && alteredReply.text === "", `status ${alteredReply.status}`);
 
