@@ -105,9 +105,7 @@ impl KeyFetcher {
             });
         }
         let Some(_pass) = self.inner.gate.try_enter() else {
-            return Err(Rejection::key_unavailable(
-                "key fetches are over their bound",
-            ));
+            return Err(Rejection::key_unavailable(OVER_BOUND));
         };
         self.inner.fetches.fetch_add(1, Ordering::Relaxed);
         let (head, body) = request.into_parts();
@@ -147,6 +145,16 @@ impl KeyFetcher {
                 "the key document did not arrive in time",
             )),
         }
+    }
+}
+
+/// Why a fetch the bound refused was refused.
+const OVER_BOUND: &str = "key fetches are over their bound";
+
+impl KeyFetcher {
+    /// Whether `rejection` is this fetcher's bound refusing a fetch (not the key server failing).
+    pub(crate) fn was_refused_by_bound(&self, rejection: &Rejection) -> bool {
+        rejection.to_string().ends_with(OVER_BOUND)
     }
 }
 
@@ -298,22 +306,30 @@ impl tower_service::Service<Name> for Resolver {
     }
 }
 
-/// `url`, if it is `https` on one of `hosts` (exactly, or `*.` patterns matching one label),
-/// with no user info and no explicit port other than 443.
-pub(crate) fn allowed(url: &str, hosts: impl Fn(&str) -> bool) -> Option<Uri> {
+/// `url` in its one canonical form (`https://<host, lower case>/<path>`: the cache's id, so
+/// that spellings of one URL are one entry), if it is `https` on a host `hosts` accepts with a
+/// path `paths` accepts, no user info, no query or fragment, and no port but 443.
+pub(crate) fn allowed(
+    url: &str,
+    hosts: impl Fn(&str) -> bool,
+    paths: impl Fn(&str) -> bool,
+) -> Option<Uri> {
     if url.len() > 2048 {
         return None;
     }
     let uri: Uri = url.parse().ok()?;
     let authority = uri.authority()?;
+    let host = authority.host().to_ascii_lowercase();
     if uri.scheme_str() != Some("https")
         || authority.as_str().contains('@')
-        || authority.port_u16().is_some_and(|port| port != 443)
-        || !hosts(&authority.host().to_ascii_lowercase())
+        || authority.port().is_some_and(|port| port.as_u16() != 443)
+        || uri.query().is_some()
+        || !hosts(&host)
+        || !paths(uri.path())
     {
         return None;
     }
-    Some(uri)
+    format!("https://{host}{}", uri.path()).parse().ok()
 }
 
 #[cfg(test)]
@@ -323,7 +339,8 @@ mod tests {
     #[test]
     fn only_https_urls_on_allowed_hosts_pass() {
         let sns = |host: &str| host == "sns.us-east-1.amazonaws.com";
-        assert!(allowed("https://sns.us-east-1.amazonaws.com/a.pem", sns).is_some());
+        let check = |url: &str| allowed(url, sns, |_: &str| true);
+        assert!(check("https://sns.us-east-1.amazonaws.com/a.pem").is_some());
         for bad in [
             "http://sns.us-east-1.amazonaws.com/a.pem",
             "https://sns.us-east-1.amazonaws.com.evil.com/a.pem",
@@ -331,11 +348,27 @@ mod tests {
             "https://user@sns.us-east-1.amazonaws.com/a.pem",
             "https://sns.us-east-1.amazonaws.com:8443/a.pem",
             "sns.us-east-1.amazonaws.com/a.pem",
+            "https://sns.us-east-1.amazonaws.com/a.pem?x=1",
+            "https://sns.us-east-1.amazonaws.com./a.pem",
             "",
         ] {
-            assert!(allowed(bad, sns).is_none(), "{bad}");
+            assert!(check(bad).is_none(), "{bad}");
         }
-        assert!(allowed("https://SNS.us-east-1.amazonaws.com:443/a.pem", sns).is_some());
+        // Spellings of one URL are one canonical URL.
+        for same in [
+            "https://SNS.us-east-1.amazonaws.com:443/a.pem",
+            "https://sns.us-east-1.amazonaws.com:0443/a.pem",
+        ] {
+            assert_eq!(
+                check(same).unwrap().to_string(),
+                "https://sns.us-east-1.amazonaws.com/a.pem"
+            );
+        }
+        assert!(
+            allowed("https://sns.us-east-1.amazonaws.com/a.pem", sns, |p| p
+                == "/b")
+            .is_none()
+        );
     }
 
     #[test]

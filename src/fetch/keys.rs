@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use base64::Engine as _;
 use rsa::{BigUint, RsaPublicKey, pkcs8::DecodePublicKey as _};
-use x509_cert::der::{DecodePem as _, Encode as _};
+use x509_cert::der::Encode as _;
 
-/// The RSA public key of the PEM certificate `pem` (its first certificate). The certificate's
-/// chain is not checked: it came over TLS from the provider's own host.
+/// The RSA public key of the PEM certificate `pem` (the first of a chain, which PayPal may
+/// serve). The chain is not checked: it came over TLS from the provider's own host.
 pub(crate) fn certificate_rsa_key(pem: &[u8]) -> Result<RsaPublicKey, &'static str> {
-    let certificate = x509_cert::Certificate::from_pem(pem)
-        .map_err(|_| "the signing certificate is not a PEM certificate")?;
+    let certificate = x509_cert::Certificate::load_pem_chain(pem)
+        .ok()
+        .and_then(|chain| chain.into_iter().next())
+        .ok_or("the signing certificate is not a PEM certificate")?;
     let spki = certificate
         .tbs_certificate
         .subject_public_key_info

@@ -96,9 +96,15 @@ impl AwsSns {
     /// its `SubscribeURL`, which must be on SNS's hosts; through this scheme's fetcher, within
     /// its bounds.
     pub async fn confirm(&self, message: &serde_json::Value) -> Result<(), Rejection> {
+        // `https://sns.<region>.amazonaws.com/?Action=ConfirmSubscription&…`: the host and path
+        // checked as a certificate URL's are, the query kept.
         let url = message["SubscribeURL"]
             .as_str()
-            .and_then(|url| crate::fetch::allowed_url(url, sns_host))
+            .and_then(|url| {
+                let (base, query) = url.split_once('?')?;
+                let base = crate::fetch::allowed_url(base, sns_host, |path| path == "/")?;
+                format!("{base}?{query}").parse::<http::Uri>().ok()
+            })
             .ok_or(Rejection::unverifiable_body(
                 "no SubscribeURL on SNS's hosts",
             ))?;
@@ -107,6 +113,15 @@ impl AwsSns {
             .expect("a valid request");
         self.fetcher.fetch(request).await.map(drop)
     }
+}
+
+/// `/SimpleNotificationService-<name>.pem`, the only certificates SNS signs with.
+fn certificate_path(path: &str) -> bool {
+    path.strip_prefix("/SimpleNotificationService-")
+        .and_then(|rest| rest.strip_suffix(".pem"))
+        .is_some_and(|name| {
+            (1..=64).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// `sns.<region>.amazonaws.com` (or `.com.cn`), as AWS's own validators accept.
@@ -210,10 +225,11 @@ fn read<'b>(scheme: &AwsSns, body: &'b [u8]) -> Result<(Message<'b>, http::Uri),
             Rejection::signature_mismatch().with_hint("the message is from a topic not configured")
         );
     }
-    let url = crate::fetch::allowed_url(&message.signing_cert_url, sns_host).ok_or_else(|| {
-        Rejection::signature_mismatch()
-            .with_hint("SigningCertURL is not an https URL on SNS's hosts")
-    })?;
+    let url = crate::fetch::allowed_url(&message.signing_cert_url, sns_host, certificate_path)
+        .ok_or_else(|| {
+            Rejection::signature_mismatch()
+                .with_hint("SigningCertURL is not an https URL on SNS's hosts")
+        })?;
     Ok((message, url))
 }
 
@@ -242,6 +258,7 @@ impl SignatureScheme for AwsSns {
                     self.fetcher.clone(),
                     request,
                     certificate_rsa_key,
+                    false,
                 )))
             }
         }

@@ -7,8 +7,8 @@
 //! | signed content | the token (`header.payload`), not the body: a push message's body travels over TLS beside it |
 //! | algorithm | RS256; any other `alg` (`none` included) is refused |
 //! | key | fetched: Google's keys at `https://www.googleapis.com/oauth2/v3/certs`, by the token's `kid`, cached as long as Google's `max-age` says |
-//! | what you configure | the audience the subscription sets (by default the push endpoint's URL) and, best, the service account the token must be for ([`GooglePubSub::service_account`]) |
-//! | claims checked | `iss` is `accounts.google.com` or `https://accounts.google.com`, `aud` is yours, `exp` not past and `iat` not ahead (a minute of leeway each), `email_verified` and `email` when a service account is set |
+//! | what you configure | the subscription's push service account and its audience (by default the push endpoint's URL): both, since anyone with a Google Cloud project can have Google sign a token for any audience, yours included; only the service account says the token is your subscription's |
+//! | claims checked | `iss` is `accounts.google.com` or `https://accounts.google.com`, `aud` is yours, `email` is the service account with `email_verified`, `exp` not past and `iat` not ahead (a minute of leeway each) |
 //! | events | one push message: `message.data` (base64), `message.attributes`, `message.messageId`; duplicates are recognised by the body |
 //!
 //! Feature `fetch`. Sources: cloud.google.com/pubsub/docs/authenticate-push-subscriptions
@@ -22,8 +22,10 @@
 //!     let _ = &push["message"]["messageId"];
 //! }
 //!
-//! let scheme = GooglePubSub::new("https://example.com/webhooks/pubsub")?
-//!     .service_account("push@my-project.iam.gserviceaccount.com");
+//! let scheme = GooglePubSub::new(
+//!     "push@my-project.iam.gserviceaccount.com",
+//!     "https://example.com/webhooks/pubsub",
+//! )?;
 //! let app: Router = Router::new()
 //!     .route("/webhooks/pubsub", post(handle))
 //!     .route_layer(WebhookSignatureLayer::new(scheme));
@@ -40,7 +42,7 @@ use serde::Deserialize;
 use crate::{
     Clock, ConfigError, KeyFetch, Keys, Rejection, SignatureScheme, Verification,
     fetch::{KeyCache, KeyFetcher, jwt, keys::jwks_rsa_keys},
-    keys::Key,
+    token::Digests,
 };
 
 /// Where Google publishes the keys that sign its tokens.
@@ -52,50 +54,57 @@ const LEEWAY_SECS: i64 = 60;
 /// Verifies Pub/Sub push requests. See the [module docs](crate::google_pubsub).
 #[derive(Debug, Clone)]
 pub struct GooglePubSub {
-    audiences: Arc<[Key]>,
-    service_account: Option<Arc<str>>,
+    audiences: Digests,
+    service_account: Digests,
     fetcher: KeyFetcher,
     keys: Arc<KeyCache<HashMap<String, RsaPublicKey>>>,
     clock: Clock,
 }
 
 impl GooglePubSub {
-    /// Accepts tokens for `audience` (the push subscription's audience, by default the push
-    /// endpoint's URL). Fails when it is empty.
-    pub fn new(audience: impl Into<Keys>) -> Result<Self, ConfigError> {
-        Self::with_keys(audience.into())
+    /// Accepts tokens for the push service account `service_account` and `audience` (the push
+    /// subscription's audience, by default the push endpoint's URL). Fails when either is
+    /// empty.
+    pub fn new(service_account: &str, audience: impl Into<Keys>) -> Result<Self, ConfigError> {
+        Self::with_keys(service_account, audience.into())
     }
 
-    /// Accepts tokens for any of these audiences. Fails when there is none or one is empty.
-    pub fn with_keys(audiences: Keys) -> Result<Self, ConfigError> {
-        if audiences.is_empty() {
-            return Err(ConfigError::no_keys("google-pubsub"));
-        }
-        let audiences = audiences.into_vec();
-        if audiences
-            .iter()
-            .any(|key| key.secret.expose_secret().is_empty())
-        {
-            return Err(ConfigError::invalid_secret(
-                "google-pubsub",
-                "an audience is empty",
-            ));
-        }
+    /// Accepts tokens for `service_account` and any of these audiences. Fails when there is no
+    /// audience, or one is empty, or the service account is.
+    pub fn with_keys(service_account: &str, audiences: Keys) -> Result<Self, ConfigError> {
         Ok(Self {
-            audiences: audiences.into(),
-            service_account: None,
+            audiences: Digests::new("google-pubsub", audiences)?,
+            service_account: Digests::new("google-pubsub", Keys::from(service_account))?,
             fetcher: KeyFetcher::new(),
             keys: Arc::default(),
             clock: Clock::system(),
         })
     }
 
-    /// Accepts only tokens for this service account (the subscription's push identity), with
-    /// `email_verified`. Without it, any Google-signed token for the audience passes.
-    #[must_use]
-    pub fn service_account(mut self, email: &str) -> Self {
-        self.service_account = Some(email.into());
-        self
+    /// As the registry's [`Provider::GooglePubSub`](crate::Provider::GooglePubSub) takes it:
+    /// each key `<service account> <audience>`, one service account for all.
+    pub(crate) fn from_pairs(keys: Keys) -> Result<Self, ConfigError> {
+        let invalid = || {
+            ConfigError::invalid_setting(
+                "google-pubsub",
+                "each key is `<service account> <audience>`, one service account for all",
+            )
+        };
+        let mut account: Option<String> = None;
+        let mut audiences = Keys::new();
+        for key in keys.into_vec() {
+            let text = std::str::from_utf8(key.secret.expose_secret()).map_err(|_| invalid())?;
+            let (email, audience) = text.trim().split_once(' ').ok_or_else(invalid)?;
+            if account.get_or_insert_with(|| email.to_owned()) != email {
+                return Err(invalid());
+            }
+            audiences = match key.id {
+                Some(id) => audiences.key(id.to_string(), audience.trim()),
+                None => audiences.secret(audience.trim()),
+            };
+        }
+        let account = account.ok_or_else(|| ConfigError::no_keys("google-pubsub"))?;
+        Self::with_keys(&account, audiences)
     }
 
     /// Fetches Google's keys with `fetcher` (to share its cache and bound, or pin the keys).
@@ -166,8 +175,7 @@ impl SignatureScheme for GooglePubSub {
             {
                 None
             }
-            Ok(_) => {
-                self.keys.forget(GOOGLE_KEYS_URL);
+            Ok(cached) => {
                 let request = Request::get(GOOGLE_KEYS_URL)
                     .body(Bytes::new())
                     .expect("a valid request");
@@ -176,6 +184,7 @@ impl SignatureScheme for GooglePubSub {
                     self.fetcher.clone(),
                     request,
                     jwks_rsa_keys,
+                    cached.is_some(),
                 )))
             }
         }
@@ -212,14 +221,12 @@ impl SignatureScheme for GooglePubSub {
         }
         let audience = self
             .audiences
-            .iter()
-            .find(|audience| audience.secret.expose_secret() == claims.aud.as_bytes())
+            .matching(claims.aud.as_bytes())
             .ok_or_else(|| {
                 Rejection::signature_mismatch().with_hint("the token is for another audience")
             })?;
-        if let Some(account) = &self.service_account
-            && (claims.email.as_deref() != Some(account) || claims.email_verified != Some(true))
-        {
+        let account = claims.email.as_deref().unwrap_or_default().as_bytes();
+        if self.service_account.matching(account).is_none() || claims.email_verified != Some(true) {
             return Err(Rejection::signature_mismatch()
                 .with_hint("the token is for another service account"));
         }
@@ -230,7 +237,7 @@ impl SignatureScheme for GooglePubSub {
         if claims.iat > now + LEEWAY_SECS {
             return Err(Rejection::stale_timestamp(now - claims.iat));
         }
-        let mut verification = Verification::raw_body().maybe_key_id(audience.id.as_ref());
+        let mut verification = Verification::raw_body().maybe_key_id(audience);
         if let Ok(iat) = u64::try_from(claims.iat) {
             verification = verification.signed_at(UNIX_EPOCH + std::time::Duration::from_secs(iat));
         }

@@ -122,12 +122,21 @@ fn paypal_host(host: &str) -> bool {
     )
 }
 
+/// `/v1/notifications/certs/<name>`, where PayPal serves its signing certificates.
+fn certificate_path(path: &str) -> bool {
+    path.strip_prefix("/v1/notifications/certs/")
+        .is_some_and(|name| {
+            (1..=128).contains(&name.len())
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 /// The certificate URL, checked before anything is fetched.
 fn certificate_url(head: &Parts) -> Result<http::Uri, Rejection> {
     let text = single_value(head, &CERT_URL_HEADER)?;
     std::str::from_utf8(text)
         .ok()
-        .and_then(|url| crate::fetch::allowed_url(url, paypal_host))
+        .and_then(|url| crate::fetch::allowed_url(url, paypal_host, certificate_path))
         .ok_or_else(|| {
             Rejection::malformed_header(CERT_URL_HEADER, "not an https URL on PayPal's hosts")
         })
@@ -211,6 +220,7 @@ impl SignatureScheme for PayPal {
                     self.fetcher.clone(),
                     request,
                     certificate_rsa_key,
+                    false,
                 )))
             }
         }

@@ -127,7 +127,7 @@ pub enum Provider {
     #[cfg(feature = "fetch")]
     PayPal,
     /// Google Cloud Pub/Sub push: an RS256 token in `Authorization: Bearer`, Google's keys
-    /// fetched. The "key" is the audience.
+    /// fetched. The "key" is `<push service account> <audience>`.
     #[cfg(feature = "fetch")]
     GooglePubSub,
     /// Discord interactions: `X-Signature-Ed25519` over `{timestamp}{body}`. The secret is the
@@ -552,7 +552,7 @@ impl SchemeConfig {
             Provider::PayPal => Box::new(paypal::PayPal::with_keys(keys)?.with_fetcher(fetcher)),
             #[cfg(feature = "fetch")]
             Provider::GooglePubSub => Box::new(
-                google_pubsub::GooglePubSub::with_keys(keys)?
+                google_pubsub::GooglePubSub::from_pairs(keys)?
                     .with_clock(clock)
                     .with_fetcher(fetcher),
             ),

@@ -209,8 +209,8 @@ impl Signer {
     /// What the verifier takes where it is not the secret: for an asymmetric provider, the
     /// public key in the verifier's format (`whpk_…` for Standard Webhooks `v1a`, hex for
     /// Discord, base64 DER for SendGrid); for the fetched-key providers, what a delivery must be
-    /// for (the topic ARN for AWS SNS, the webhook id for PayPal, the audience for Google
-    /// Pub/Sub); `None` for the HMAC and token providers, whose verifier takes the secret itself.
+    /// for (the topic ARN for AWS SNS, the webhook id for PayPal, the service account and the
+    /// audience for Google Pub/Sub); `None` for the HMAC and token providers, whose verifier takes the secret itself.
     #[must_use]
     pub fn public_key(&self) -> Option<String> {
         #[cfg(feature = "ed25519")]
@@ -236,7 +236,13 @@ impl Signer {
         match self.provider {
             Provider::AwsSns => return Some(sign::SNS_TOPIC_ARN.to_owned()),
             Provider::PayPal => return Some(sign::PAYPAL_WEBHOOK_ID.to_owned()),
-            Provider::GooglePubSub => return Some(sign::PUBSUB_AUDIENCE.to_owned()),
+            Provider::GooglePubSub => {
+                return Some(format!(
+                    "{} {}",
+                    sign::PUBSUB_SERVICE_ACCOUNT,
+                    sign::PUBSUB_AUDIENCE
+                ));
+            }
             _ => {}
         }
         None

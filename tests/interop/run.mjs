@@ -84,7 +84,7 @@ const SECRETS = {
   clerk: "whsec_" + Buffer.alloc(32, 3).toString("base64"),
   adyen: "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00",
   sendgrid: sendgridKeys.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
-  "google-pubsub": "https://hooks.example.test/webhooks/google-pubsub",
+  "google-pubsub": "push@interop.iam.gserviceaccount.com https://hooks.example.test/webhooks/google-pubsub",
 };
 // A different secret of the same shape, for "wrongly keyed".
 const wrong = (name) =>
@@ -263,14 +263,14 @@ const SIGNERS = {
     const b64url = (data) => Buffer.from(data).toString("base64url");
     const header = b64url(JSON.stringify({ alg: "RS256", kid: "interop", typ: "JWT" }));
     const claims = b64url(JSON.stringify({
-      iss: "https://accounts.google.com", aud: SECRETS["google-pubsub"], iat: ts, exp: ts + 1800,
+      iss: "https://accounts.google.com", aud: SECRETS["google-pubsub"].split(" ")[1], iat: ts, exp: ts + 1800,
       email: "push@interop.iam.gserviceaccount.com", email_verified: true, sub: "1",
     }));
     const key = secret === SECRETS["google-pubsub"] ? googleKeys.privateKey : otherRsa.privateKey;
     const token = `${header}.${claims}.${crypto.sign("sha256", Buffer.from(`${header}.${claims}`), key).toString("base64url")}`;
     if (check) {
       const pem = googleKeys.publicKey.export({ type: "spki", format: "pem" });
-      await new OAuth2Client().verifySignedJwtWithCertsAsync(token, { interop: pem }, SECRETS["google-pubsub"], ["https://accounts.google.com"]);
+      await new OAuth2Client().verifySignedJwtWithCertsAsync(token, { interop: pem }, SECRETS["google-pubsub"].split(" ")[1], ["https://accounts.google.com"]);
     }
     return { body, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
   },

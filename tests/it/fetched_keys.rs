@@ -369,7 +369,7 @@ async fn an_sns_subscription_is_confirmed_by_visiting_its_signed_subscribe_url()
         .unwrap();
     let (head, body) = request.into_parts();
     scheme.fetch_keys(&head, &body).unwrap().await.unwrap();
-    scheme.verify(&head, &body).unwrap();
+    let _verified = scheme.verify(&head, &body).unwrap();
     let message: serde_json::Value = serde_json::from_slice(&body).unwrap();
     // The confirmation goes to the SubscribeURL, on SNS's host; a made-up one elsewhere does not.
     let _ = scheme.confirm(&message).await;
@@ -400,4 +400,59 @@ impl CloneParts for Request<bytes::Bytes> {
         }
         builder.body(self.body().clone()).unwrap().into_parts()
     }
+}
+
+#[tokio::test]
+async fn spellings_of_one_certificate_url_are_one_fetch() {
+    let provider = Provider::AwsSns;
+    let documents = Signer::new(provider, example_secret(provider)).key_documents();
+    let (server, addr) = KeyServer::start(documents).await;
+    let (signer, app, calls) = route(provider, fetcher(addr));
+    for (n, spelling) in [
+        "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-towerwebhookstest.pem",
+        "https://SNS.us-east-1.amazonaws.com/SimpleNotificationService-towerwebhookstest.pem",
+        "https://sns.us-east-1.amazonaws.com:443/SimpleNotificationService-towerwebhookstest.pem",
+        "https://sns.us-east-1.amazonaws.com:0443/SimpleNotificationService-towerwebhookstest.pem",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (head, body) = signer
+            .clone()
+            .id(&format!("m{n}"))
+            .request("hello")
+            .into_parts();
+        let mut message: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        message["SigningCertURL"] = spelling.into();
+        let request = Request::from_parts(head, bytes::Bytes::from(message.to_string()));
+        assert_eq!(status(&app, request).await, StatusCode::OK, "{spelling}");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
+}
+
+#[tokio::test]
+async fn a_google_token_for_another_service_account_is_refused() {
+    // Anyone with a Google Cloud project can have Google sign a token for any audience: only
+    // the service account says it is the subscription's.
+    let provider = Provider::GooglePubSub;
+    let signer = Signer::new(provider, example_secret(provider));
+    let (_server, addr) = KeyServer::start(signer.key_documents()).await;
+    let audience = signer.public_key().unwrap();
+    let (_, audience) = audience.split_once(' ').unwrap();
+    let scheme = tower_webhooks::google_pubsub::GooglePubSub::new(
+        "someone-else@evil.iam.gserviceaccount.com",
+        audience,
+    )
+    .unwrap()
+    .with_clock(signer.clock())
+    .with_fetcher(fetcher(addr));
+    let (head, body) = signer.request("{}").into_parts();
+    scheme.fetch_keys(&head, &body).unwrap().await.unwrap();
+    let refused = scheme.verify(&head, &body).unwrap_err();
+    assert_eq!(refused.kind(), RejectionKind::SignatureMismatch);
+    assert_eq!(
+        refused.hint(),
+        Some("the token is for another service account")
+    );
 }
