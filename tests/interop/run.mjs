@@ -6,7 +6,8 @@
 // Run by tests/it/interop.rs (under `cargo test`), which installs the packages first.
 //
 // Where a vendor SDK can only verify (Paddle, Square, Linear, Mux, Coinbase Commerce, Razorpay,
-// Webflow, Box, Resend, Clerk, SendGrid, Google's auth library for Pub/Sub), the delivery is signed here with node:crypto from the vendor's
+// Webflow, Box, Resend, Clerk, SendGrid, Google's auth library for Pub/Sub, AWS's SNS message
+// validator), the delivery is signed here with node:crypto from the vendor's
 // docs (or with Svix's library, for the Svix senders) and the vendor's verifier must accept it
 // before it is sent, so what reaches the server is what the vendor's own code calls valid.
 // HubSpot's and Adyen's SDKs sign themselves. The providers with no SDK that signs or checks
@@ -39,6 +40,7 @@ const { verifyWebhook: clerkVerify } = await import("@clerk/backend/webhooks");
 const { default: AdyenHmac } = require("@adyen/api-library/lib/src/utils/hmacValidator");
 const { EventWebhook: SendGridWebhook } = require("@sendgrid/eventwebhook");
 const { OAuth2Client } = require("google-auth-library");
+const SnsValidator = require("sns-validator");
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -50,6 +52,26 @@ const googleKeys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
 const otherEc = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
 const otherRsa = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
 const GOOGLE_KEYS_URL = "https://www.googleapis.com/oauth2/v3/certs";
+// AWS SNS signs with a key whose certificate it serves; the test kit's (made with openssl) plays
+// it. The server has it pinned; AWS's validator downloads it with `https.get`, answered from
+// memory here for that one URL (this machine has no way out).
+const SNS_CERT_URL = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-towerwebhookstest.pem";
+const snsBundle = fs.readFileSync(new URL("../../src/test_util/keys/aws-sns.pem", import.meta.url), "utf8");
+const snsKey = crypto.createPrivateKey(snsBundle.slice(0, snsBundle.indexOf("-----BEGIN CERTIFICATE-----")));
+const snsCertificate = snsBundle.slice(snsBundle.indexOf("-----BEGIN CERTIFICATE-----"));
+{
+  const https = require("node:https");
+  const { Readable } = require("node:stream");
+  const get = https.get;
+  https.get = (url, callback) => {
+    if (String(url) !== SNS_CERT_URL) return get(url, callback);
+    const response = Readable.from([snsCertificate]);
+    response.statusCode = 200;
+    response.setEncoding = () => response;
+    process.nextTick(() => callback(response));
+    return { on: () => {} };
+  };
+}
 const googleJwks = JSON.stringify({ keys: [{ ...googleKeys.publicKey.export({ format: "jwk" }), kid: "interop", alg: "RS256", use: "sig" }] });
 
 const binary = process.argv[2];
@@ -85,6 +107,7 @@ const SECRETS = {
   adyen: "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00",
   sendgrid: sendgridKeys.publicKey.export({ type: "spki", format: "der" }).toString("base64"),
   "google-pubsub": "push@interop.iam.gserviceaccount.com https://hooks.example.test/webhooks/google-pubsub",
+  "aws-sns": "arn:aws:sns:us-east-1:123456789012:interop",
 };
 // A different secret of the same shape, for "wrongly keyed".
 const wrong = (name) =>
@@ -92,7 +115,7 @@ const wrong = (name) =>
     ? "whsec_" + Buffer.alloc(32, 9).toString("base64")
     : name === "adyen"
       ? "0".repeat(64)
-      : name === "sendgrid" || name === "google-pubsub"
+      : name === "sendgrid" || name === "google-pubsub" || name === "aws-sns"
         ? "another key"
       : SECRETS[name].slice(0, -1) + (SECRETS[name].endsWith("x") ? "y" : "x");
 
@@ -274,6 +297,34 @@ const SIGNERS = {
     }
     return { body, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
   },
+  // An SNS notification, signed here as AWS's docs say and checked with AWS's own validator.
+  "aws-sns": async (body, secret, _ts, { check } = {}) => {
+    const message = {
+      Message: body,
+      MessageId: crypto.randomUUID(),
+      Timestamp: new Date().toISOString(),
+      TopicArn: SECRETS["aws-sns"],
+      Type: "Notification",
+    };
+    const canonical = ["Message", "MessageId", "Timestamp", "TopicArn", "Type"]
+      .map((key) => `${key}\n${message[key]}\n`)
+      .join("");
+    const key = secret === SECRETS["aws-sns"] ? snsKey : otherRsa.privateKey;
+    Object.assign(message, {
+      SignatureVersion: "2",
+      Signature: crypto.sign("sha256", Buffer.from(canonical), key).toString("base64"),
+      SigningCertURL: SNS_CERT_URL,
+    });
+    if (check) {
+      await new Promise((resolve, reject) =>
+        new SnsValidator().validate(message, (error) => (error ? reject(error) : resolve())),
+      );
+    }
+    return {
+      body: JSON.stringify(message),
+      headers: { "content-type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification" },
+    };
+  },
   // Adyen's SDK computes each item's HMAC itself; the signature travels in the body.
   adyen: (body, secret) => {
     const data = JSON.parse(body);
@@ -302,7 +353,7 @@ const TIMESTAMPED = new Set([
 async function start() {
   // Google's key set, pinned: the server fetches nothing.
   const documents = path.join(os.tmpdir(), `tw-interop-keys-${process.pid}.json`);
-  fs.writeFileSync(documents, JSON.stringify({ [GOOGLE_KEYS_URL]: googleJwks }));
+  fs.writeFileSync(documents, JSON.stringify({ [GOOGLE_KEYS_URL]: googleJwks, [SNS_CERT_URL]: snsCertificate }));
   const env = { ...process.env, PORT: "0", PUBLIC_BASE_URL, WEBHOOK_KEY_DOCUMENTS: documents };
   for (const [name, secret] of Object.entries(SECRETS)) {
     env[`WEBHOOK_SECRET_${name.toUpperCase().replaceAll("-", "_")}`] = secret;
