@@ -35,10 +35,12 @@
 //! ```
 
 mod cache;
+mod certificates;
 mod client;
 pub(crate) mod jwt;
 pub(crate) mod keys;
 
 pub(crate) use cache::KeyCache;
+pub(crate) use certificates::Certificates;
 pub(crate) use client::allowed as allowed_url;
 pub use client::{DEFAULT_FETCHES_PER_SECOND, DEFAULT_TIMEOUT, KeyFetcher, KeyFetcherBuilder};

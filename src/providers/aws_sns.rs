@@ -37,19 +37,17 @@
 
 use std::{
     borrow::Cow,
-    sync::Arc,
     time::{Duration, UNIX_EPOCH},
 };
 
 use base64::Engine as _;
 use bytes::Bytes;
 use http::{HeaderName, Request, request::Parts};
-use rsa::RsaPublicKey;
 use serde::Deserialize;
 
 use crate::{
     ConfigError, KeyFetch, Keys, Rejection, SignatureScheme, Verification,
-    fetch::{KeyCache, KeyFetcher, keys::certificate_rsa_key},
+    fetch::{Certificates, KeyFetcher},
     routing::EventKey,
     token::Digests,
 };
@@ -65,8 +63,7 @@ pub const MESSAGE_TYPE_HEADER: HeaderName = HeaderName::from_static("x-amz-sns-m
 #[derive(Debug, Clone)]
 pub struct AwsSns {
     topics: Digests,
-    fetcher: KeyFetcher,
-    certificates: Arc<KeyCache<RsaPublicKey>>,
+    certificates: Certificates,
 }
 
 impl AwsSns {
@@ -79,8 +76,7 @@ impl AwsSns {
     pub fn with_keys(topics: Keys) -> Result<Self, ConfigError> {
         Ok(Self {
             topics: Digests::new("aws-sns", topics)?,
-            fetcher: KeyFetcher::new(),
-            certificates: Arc::default(),
+            certificates: Certificates::default(),
         })
     }
 
@@ -88,7 +84,7 @@ impl AwsSns {
     /// or pin certificates).
     #[must_use]
     pub fn with_fetcher(mut self, fetcher: KeyFetcher) -> Self {
-        self.fetcher = fetcher;
+        self.certificates = Certificates::new(fetcher);
         self
     }
 
@@ -111,7 +107,7 @@ impl AwsSns {
         let request = Request::get(url)
             .body(Bytes::new())
             .expect("a valid request");
-        self.fetcher.fetch(request).await.map(drop)
+        self.certificates.fetcher().fetch(request).await.map(drop)
     }
 }
 
@@ -239,39 +235,13 @@ impl SignatureScheme for AwsSns {
     }
 
     fn fetch_keys(&self, _head: &Parts, body: &Bytes) -> Option<KeyFetch> {
-        let url = match read(self, body) {
-            Ok((_, url)) => url,
-            Err(rejection) => return Some(Box::pin(std::future::ready(Err(rejection)))),
-        };
-        let id = url.to_string();
-        match self
-            .certificates
-            .get_or_pinned(&id, &self.fetcher, certificate_rsa_key)
-        {
-            Ok(Some(_)) | Err(_) => None,
-            Ok(None) => {
-                let request = Request::get(url)
-                    .body(Bytes::new())
-                    .expect("a valid request");
-                Some(Box::pin(Arc::clone(&self.certificates).load(
-                    id,
-                    self.fetcher.clone(),
-                    request,
-                    certificate_rsa_key,
-                    false,
-                )))
-            }
-        }
+        self.certificates
+            .fetch(read(self, body).map(|(_, url)| url))
     }
 
     fn verify(&self, _head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         let (message, url) = read(self, body)?;
-        let key = self
-            .certificates
-            .get_or_pinned(&url.to_string(), &self.fetcher, certificate_rsa_key)?
-            .ok_or(Rejection::key_unavailable(
-                "the signing certificate is not fetched yet (verify through the layer)",
-            ))?;
+        let key = self.certificates.key(&url)?;
         let signature = base64::engine::general_purpose::STANDARD
             .decode(message.signature.as_bytes())
             .map_err(|_| Rejection::unverifiable_body("Signature is not base64"))?;

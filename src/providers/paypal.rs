@@ -39,12 +39,11 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use bytes::Bytes;
-use http::{HeaderName, Request, request::Parts};
-use rsa::RsaPublicKey;
+use http::{HeaderName, request::Parts};
 
 use crate::{
     ConfigError, KeyFetch, Keys, Rejection, SignatureScheme, Verification,
-    fetch::{KeyCache, KeyFetcher, keys::certificate_rsa_key},
+    fetch::{Certificates, KeyFetcher},
     keys::Key,
     routing::EventKey,
     scheme_kit::header::single_value,
@@ -69,8 +68,7 @@ pub const ALGORITHM_HEADER: HeaderName = HeaderName::from_static("paypal-auth-al
 #[derive(Debug, Clone)]
 pub struct PayPal {
     webhooks: Arc<[Key]>,
-    fetcher: KeyFetcher,
-    certificates: Arc<KeyCache<RsaPublicKey>>,
+    certificates: Certificates,
 }
 
 impl PayPal {
@@ -97,8 +95,7 @@ impl PayPal {
         }
         Ok(Self {
             webhooks: webhooks.into(),
-            fetcher: KeyFetcher::new(),
-            certificates: Arc::default(),
+            certificates: Certificates::default(),
         })
     }
 
@@ -106,7 +103,7 @@ impl PayPal {
     /// or pin certificates).
     #[must_use]
     pub fn with_fetcher(mut self, fetcher: KeyFetcher) -> Self {
-        self.fetcher = fetcher;
+        self.certificates = Certificates::new(fetcher);
         self
     }
 }
@@ -201,40 +198,13 @@ impl SignatureScheme for PayPal {
     }
 
     fn fetch_keys(&self, head: &Parts, _body: &Bytes) -> Option<KeyFetch> {
-        let url = match certificate_url(head) {
-            Ok(url) => url,
-            Err(rejection) => return Some(Box::pin(std::future::ready(Err(rejection)))),
-        };
-        let id = url.to_string();
-        match self
-            .certificates
-            .get_or_pinned(&id, &self.fetcher, certificate_rsa_key)
-        {
-            Ok(Some(_)) | Err(_) => None,
-            Ok(None) => {
-                let request = Request::get(url)
-                    .body(Bytes::new())
-                    .expect("a valid request");
-                Some(Box::pin(Arc::clone(&self.certificates).load(
-                    id,
-                    self.fetcher.clone(),
-                    request,
-                    certificate_rsa_key,
-                    false,
-                )))
-            }
-        }
+        self.certificates.fetch(certificate_url(head))
     }
 
     fn verify(&self, head: &Parts, body: &Bytes) -> Result<Verification, Rejection> {
         self.check_head(head)?;
         let url = certificate_url(head)?;
-        let key = self
-            .certificates
-            .get_or_pinned(&url.to_string(), &self.fetcher, certificate_rsa_key)?
-            .ok_or(Rejection::key_unavailable(
-                "the signing certificate is not fetched yet (verify through the layer)",
-            ))?;
+        let key = self.certificates.key(&url)?;
         let id = single_value(head, &ID_HEADER)?;
         let time = single_value(head, &TIME_HEADER)?;
         let signature = signature(head)?;
