@@ -183,6 +183,12 @@ impl Rejection {
         self.header.as_ref()
     }
 
+    /// The fixed reason given when it was made (`unverifiable_body`, `key_unavailable`, …).
+    #[cfg(feature = "fetch")]
+    pub(crate) fn detail(&self) -> Option<&'static str> {
+        self.detail
+    }
+
     /// The hint attached with [`with_hint`](Self::with_hint), if any.
     #[must_use]
     pub fn hint(&self) -> Option<&'static str> {

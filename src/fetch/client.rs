@@ -154,7 +154,8 @@ const OVER_BOUND: &str = "key fetches are over their bound";
 impl KeyFetcher {
     /// Whether `rejection` is this fetcher's bound refusing a fetch (not the key server failing).
     pub(crate) fn was_refused_by_bound(&self, rejection: &Rejection) -> bool {
-        rejection.to_string().ends_with(OVER_BOUND)
+        rejection.kind() == crate::RejectionKind::KeyUnavailable
+            && rejection.detail() == Some(OVER_BOUND)
     }
 }
 

@@ -52,21 +52,6 @@ pub(crate) fn parse<'a>(token: &'a [u8], alg: &str) -> Result<Jwt<'a>, &'static 
     })
 }
 
-/// Whether `signature` is RSASSA-PKCS1-v1_5 with digest `D` of `input` under `key` (`RS256`
-/// is SHA-256; SNS's version 1, SHA-1).
-pub(crate) fn pkcs1v15<D>(key: &rsa::RsaPublicKey, input: &[u8], signature: &[u8]) -> bool
-where
-    D: sha2::Digest + rsa::pkcs8::AssociatedOid,
-{
-    use rsa::signature::Verifier as _;
-    let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature) else {
-        return false;
-    };
-    rsa::pkcs1v15::VerifyingKey::<D>::new(key.clone())
-        .verify(input, &signature)
-        .is_ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::parse;

@@ -59,6 +59,21 @@ pub(crate) fn jwks_rsa_keys(json: &[u8]) -> Result<HashMap<String, RsaPublicKey>
     Ok(keys)
 }
 
+/// Whether `signature` is RSASSA-PKCS1-v1_5 with digest `D` of `input` under `key` (`RS256`
+/// is SHA-256; SNS's version 1, SHA-1).
+pub(crate) fn pkcs1v15<D>(key: &rsa::RsaPublicKey, input: &[u8], signature: &[u8]) -> bool
+where
+    D: sha2::Digest + rsa::pkcs8::AssociatedOid,
+{
+    use rsa::signature::Verifier as _;
+    let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature) else {
+        return false;
+    };
+    rsa::pkcs1v15::VerifyingKey::<D>::new(key.clone())
+        .verify(input, &signature)
+        .is_ok()
+}
+
 /// Refuses keys too short to mean anything (no provider signs with less than 2048 bits).
 fn usable(key: RsaPublicKey) -> Result<RsaPublicKey, &'static str> {
     use rsa::traits::PublicKeyParts as _;

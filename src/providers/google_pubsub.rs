@@ -42,7 +42,7 @@ use serde::Deserialize;
 use crate::{
     Clock, ConfigError, KeyFetch, Keys, Rejection, SignatureScheme, Verification,
     fetch::{KeyCache, KeyFetcher, jwt, keys::jwks_rsa_keys},
-    token::Digests,
+    token::{Digests, authorization},
 };
 
 /// Where Google publishes the keys that sign its tokens.
@@ -122,20 +122,8 @@ impl GooglePubSub {
     }
 }
 
-/// The token of `Authorization: Bearer`.
-fn bearer(head: &Parts) -> Result<&[u8], Rejection> {
-    let value = crate::scheme_kit::header::single_value(head, &header::AUTHORIZATION)?;
-    match value.get(..7) {
-        Some(scheme) if scheme.eq_ignore_ascii_case(b"bearer ") => Ok(value[7..].trim_ascii()),
-        _ => Err(Rejection::malformed_header(
-            header::AUTHORIZATION,
-            "not a bearer token",
-        )),
-    }
-}
-
 fn token(head: &Parts) -> Result<jwt::Jwt<'_>, Rejection> {
-    jwt::parse(bearer(head)?, "RS256")
+    jwt::parse(authorization(head, "bearer")?, "RS256")
         .map_err(|why| Rejection::malformed_header(header::AUTHORIZATION, why))
 }
 
@@ -206,7 +194,8 @@ impl SignatureScheme for GooglePubSub {
                 Rejection::signature_mismatch()
                     .with_hint("the token's kid is none of Google's keys")
             })?;
-        if !jwt::pkcs1v15::<sha2::Sha256>(key, token.signing_input, &token.signature) {
+        if !crate::fetch::keys::pkcs1v15::<sha2::Sha256>(key, token.signing_input, &token.signature)
+        {
             return Err(Rejection::signature_mismatch());
         }
         let claims: Claims = serde_json::from_slice(&token.payload)

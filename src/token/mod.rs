@@ -25,3 +25,5 @@ mod scheme;
 
 pub(crate) use digest::Digests;
 pub use scheme::TokenScheme;
+#[cfg(feature = "fetch")]
+pub(crate) use scheme::authorization;

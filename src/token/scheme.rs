@@ -142,8 +142,9 @@ impl TokenScheme {
     }
 }
 
-/// The credentials of an `Authorization` header of the given scheme (case-insensitive).
-fn authorization<'h>(head: &'h Parts, scheme: &str) -> Result<&'h [u8], Rejection> {
+/// The credentials of an `Authorization` header of the given scheme (case-insensitive): the
+/// tokens' and Google Pub/Sub's bearer JWT.
+pub(crate) fn authorization<'h>(head: &'h Parts, scheme: &str) -> Result<&'h [u8], Rejection> {
     let value = single_value(head, &header::AUTHORIZATION)?;
     let split = value.iter().position(|&b| b == b' ');
     match split {
