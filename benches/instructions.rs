@@ -1,0 +1,260 @@
+//! Instructions per delivery, the figure this machine's noise cannot move: one path run `N`
+//! times, to be counted by `valgrind --tool=callgrind`. `benches/instructions.sh` runs each
+//! path twice (`N` and `3N` deliveries) and prints the difference over `2N`, so the set-up
+//! (keys, routers, the runtime) cancels out.
+//!
+//! `cargo bench --bench instructions -- <path> <n>` runs one path; without valgrind it only
+//! checks that every delivery is accepted. Paths, all on 1 KiB bodies:
+//! - `bare`: `Hmac::<Sha256>::new_from_slice` + `update` + `verify_slice` (the limit),
+//! - `xero`, `stripe`: the scheme's `verify`,
+//! - `layer-xero`, `layer-stripe`: an axum `Router` with `WebhookSignatureLayer` and a
+//!   `VerifiedEvents` handler (`oneshot`, in process),
+//! - `hand-written`: the same route behind the middleware a user writes by hand (`to_bytes`,
+//!   HMAC, `verify_slice`),
+//! - `event-router`: the layer and an `EventRouter` sending each Xero event to a typed handler.
+
+use std::hint::black_box;
+
+use axum::{
+    Router,
+    body::{Body, Bytes, to_bytes},
+    extract::Request,
+    http::StatusCode,
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use http::request::Parts;
+use sha2::Sha256;
+use tower::ServiceExt as _;
+use tower_webhooks::{
+    Clock, SignatureScheme, VerifiedEvents, WebhookSignatureLayer, routing::EventRouter,
+    stripe::Stripe, xero,
+};
+
+const KEY: &str = "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==";
+const TIMESTAMP: u64 = 1_700_000_000;
+
+fn mac(parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A Xero batch of four events, about 1 KiB (the layer bench's).
+fn xero_body() -> Bytes {
+    let event = r#"{"resourceUrl":"https://api.xero.com/api.xro/2.0/Invoices/0d3a5e2c","resourceId":"0d3a5e2c","eventDateUtc":"2024-05-01T10:00:00.000","eventType":"CREATE","eventCategory":"INVOICE","tenantId":"tenant-a","tenantType":"ORGANISATION"}"#;
+    let events = [event; 4].join(",");
+    Bytes::from(format!(
+        r#"{{"events":[{events}],"firstEventSequence":1,"lastEventSequence":4,"entropy":"S0m3r4Nd0mt3xt"}}"#
+    ))
+}
+
+/// A Stripe event of about 1 KiB.
+fn stripe_body() -> Bytes {
+    let mut lines = String::new();
+    while lines.len() < 800 {
+        lines.push_str(r#"{"id":"il_1","amount":1200,"currency":"nzd"},"#);
+    }
+    lines.pop();
+    Bytes::from(format!(
+        r#"{{"id":"evt_1","object":"event","type":"invoice.paid","created":{TIMESTAMP},"data":{{"object":{{"id":"in_1","lines":[{lines}]}}}}}}"#
+    ))
+}
+
+fn stripe_header(body: &[u8]) -> String {
+    let ts = TIMESTAMP.to_string();
+    format!("t={ts},v1={}", hex(&mac(&[ts.as_bytes(), b".", body])))
+}
+
+fn head(name: &str, value: &str) -> Parts {
+    http::Request::post("/")
+        .header(name, value)
+        .body(())
+        .unwrap()
+        .into_parts()
+        .0
+}
+
+fn stripe() -> Stripe {
+    Stripe::new(KEY).with_clock(Clock::fixed(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(TIMESTAMP),
+    ))
+}
+
+async fn xero_events(events: VerifiedEvents<xero::Event>) -> StatusCode {
+    black_box(events.len());
+    StatusCode::OK
+}
+
+async fn stripe_events(events: VerifiedEvents<serde_json::Value>) -> StatusCode {
+    black_box(events.len());
+    StatusCode::OK
+}
+
+async fn unverified(body: Bytes) -> StatusCode {
+    let envelope: xero::Envelope = serde_json::from_slice(&body).unwrap();
+    black_box(envelope.events.len());
+    StatusCode::OK
+}
+
+async fn hand_written(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, 1024 * 1024).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let Some(tag) = parts.headers.get("x-xero-signature").and_then(|v| {
+        base64::engine::general_purpose::STANDARD
+            .decode(v.as_bytes())
+            .ok()
+    }) else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
+    mac.update(&bytes);
+    if mac.verify_slice(&tag).is_err() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Runs `router` on `n` copies of the request `make` builds, each of which must be accepted.
+fn deliver(router: Router, n: usize, make: impl Fn() -> http::Request<Body>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    for _ in 0..n {
+        let response = runtime
+            .block_on(router.clone().oneshot(black_box(make())))
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; the path and the count are the other two arguments.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let (path, n) = match args.as_slice() {
+        [path, n] => (path.as_str(), n.parse::<usize>().expect("a count")),
+        [] => {
+            // A plain `cargo bench` run: check every path once.
+            for path in [
+                "bare",
+                "xero",
+                "stripe",
+                "layer-xero",
+                "layer-stripe",
+                "hand-written",
+                "event-router",
+            ] {
+                run(path, 1);
+            }
+            return;
+        }
+        _ => panic!("usage: instructions <path> <n>"),
+    };
+    run(path, n);
+}
+
+fn run(path: &str, n: usize) {
+    let xero_body = xero_body();
+    let xero_signature = base64(&mac(&[&xero_body]));
+    let stripe_body = stripe_body();
+    let stripe_signature = stripe_header(&stripe_body);
+    let xero_request = || {
+        http::Request::post("/webhooks")
+            .header("x-xero-signature", &xero_signature)
+            .body(Body::from(xero_body.clone()))
+            .unwrap()
+    };
+    match path {
+        "bare" => {
+            let tag = mac(&[&xero_body]);
+            for _ in 0..n {
+                let mut mac = Hmac::<Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
+                mac.update(black_box(&xero_body));
+                mac.verify_slice(black_box(&tag)).unwrap();
+            }
+        }
+        "xero" => {
+            let scheme = xero::Xero::new(KEY);
+            let head = head("x-xero-signature", &xero_signature);
+            for _ in 0..n {
+                black_box(
+                    scheme
+                        .verify(black_box(&head), black_box(&xero_body))
+                        .unwrap(),
+                );
+            }
+        }
+        "stripe" => {
+            let scheme = stripe();
+            let head = head("stripe-signature", &stripe_signature);
+            for _ in 0..n {
+                black_box(
+                    scheme
+                        .verify(black_box(&head), black_box(&stripe_body))
+                        .unwrap(),
+                );
+            }
+        }
+        "layer-xero" => deliver(
+            Router::new()
+                .route("/webhooks", post(xero_events))
+                .route_layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
+            n,
+            xero_request,
+        ),
+        "layer-stripe" => deliver(
+            Router::new()
+                .route("/webhooks", post(stripe_events))
+                .route_layer(WebhookSignatureLayer::new(stripe())),
+            n,
+            || {
+                http::Request::post("/webhooks")
+                    .header("stripe-signature", &stripe_signature)
+                    .body(Body::from(stripe_body.clone()))
+                    .unwrap()
+            },
+        ),
+        "hand-written" => deliver(
+            Router::new()
+                .route("/webhooks", post(unverified))
+                .route_layer(middleware::from_fn(hand_written)),
+            n,
+            xero_request,
+        ),
+        "event-router" => deliver(
+            Router::new().route(
+                "/webhooks",
+                axum::routing::post_service(EventRouter::new(xero::EVENT_KEY).on(
+                    "INVOICE.CREATE",
+                    |event: xero::Event| async move {
+                        black_box(event);
+                    },
+                ))
+                .layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
+            ),
+            n,
+            xero_request,
+        ),
+        other => panic!("no path {other}"),
+    }
+}
