@@ -10,7 +10,7 @@ use std::{alloc::System, convert::Infallible, hint::black_box};
 
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit as _, Mac};
 use http::Request;
 use http_body_util::{BodyExt as _, StreamBody};
 use sha2::Sha256;

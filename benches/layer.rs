@@ -19,7 +19,7 @@ use axum::{
 };
 use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit as _, Mac};
 use sha2::Sha256;
 use tower::ServiceExt as _;
 use tower_webhooks::{VerifiedEvents, WebhookSignatureLayer, routing::EventRouter, xero};

@@ -203,7 +203,7 @@
 //! ```
 //! use axum::{body::Bytes, http::{HeaderMap, StatusCode}};
 //! use base64::Engine as _;
-//! use hmac::{Hmac, Mac};
+//! use hmac::{Hmac, KeyInit as _, Mac};
 //!
 //! async fn xero_webhook(headers: HeaderMap, body: Bytes) -> StatusCode {
 //!     let key = std::env::var("XERO_WEBHOOK_KEY").unwrap(); // read per request; panics if unset

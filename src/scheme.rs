@@ -16,7 +16,7 @@ use crate::{Rejection, ResponsePolicy, SignedStream};
 /// ```
 /// use base64::Engine as _;
 /// use bytes::Bytes;
-/// use hmac::{Hmac, Mac};
+/// use hmac::{Hmac, KeyInit as _, Mac};
 /// use http::{HeaderName, request::Parts};
 /// use sha2::Sha256;
 /// use tower_webhooks::{Rejection, Secret, SignatureScheme, Verification};

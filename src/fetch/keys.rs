@@ -59,19 +59,51 @@ pub(crate) fn jwks_rsa_keys(json: &[u8]) -> Result<HashMap<String, RsaPublicKey>
     Ok(keys)
 }
 
-/// Whether `signature` is RSASSA-PKCS1-v1_5 with digest `D` of `input` under `key` (`RS256`
+/// The digest an RSASSA-PKCS1-v1_5 signature is made over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RsaDigest {
+    /// SHA-1: SNS's signature version 1.
+    Sha1,
+    /// SHA-256: `RS256`, SNS's version 2, PayPal.
+    Sha256,
+}
+
+impl RsaDigest {
+    /// The digest of `input`, and the padding that names it. The `DigestInfo` prefixes are
+    /// RFC 8017's (section 9.2, note 1); naming them here lets `rsa` work with the digest
+    /// generation the rest of the crate uses.
+    pub(crate) fn digest(self, input: &[u8]) -> (Vec<u8>, rsa::Pkcs1v15Sign) {
+        use sha2::Digest as _;
+        const SHA1: &[u8] = &[
+            0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
+            0x14,
+        ];
+        const SHA256: &[u8] = &[
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x01, 0x05, 0x00, 0x04, 0x20,
+        ];
+        let (digest, prefix) = match self {
+            Self::Sha1 => (sha1::Sha1::digest(input).to_vec(), SHA1),
+            Self::Sha256 => (sha2::Sha256::digest(input).to_vec(), SHA256),
+        };
+        let padding = rsa::Pkcs1v15Sign {
+            hash_len: Some(digest.len()),
+            prefix: prefix.into(),
+        };
+        (digest, padding)
+    }
+}
+
+/// Whether `signature` is RSASSA-PKCS1-v1_5 with `digest` of `input` under `key` (`RS256`
 /// is SHA-256; SNS's version 1, SHA-1).
-pub(crate) fn pkcs1v15<D>(key: &rsa::RsaPublicKey, input: &[u8], signature: &[u8]) -> bool
-where
-    D: sha2::Digest + rsa::pkcs8::AssociatedOid,
-{
-    use rsa::signature::Verifier as _;
-    let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature) else {
-        return false;
-    };
-    rsa::pkcs1v15::VerifyingKey::<D>::new(key.clone())
-        .verify(input, &signature)
-        .is_ok()
+pub(crate) fn pkcs1v15(
+    digest: RsaDigest,
+    key: &rsa::RsaPublicKey,
+    input: &[u8],
+    signature: &[u8],
+) -> bool {
+    let (hashed, padding) = digest.digest(input);
+    key.verify(padding, &hashed, signature).is_ok()
 }
 
 /// Refuses keys too short to mean anything (no provider signs with less than 2048 bits).

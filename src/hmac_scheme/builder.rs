@@ -4,7 +4,8 @@ use base64::Engine as _;
 use http::HeaderName;
 
 use super::{
-    Algorithm, Encoding, HmacScheme, KeyEncoding, SignatureFormat, Timestamp, TimestampUnit, hints,
+    Algorithm, Encoding, HmacScheme, KeyEncoding, MacState, SignatureFormat, Timestamp,
+    TimestampUnit, hints,
     template::{Part, Template},
 };
 use crate::{
@@ -262,6 +263,10 @@ impl HmacSchemeBuilder {
             id_headers,
             window: self.window,
             clock: self.clock,
+            macs: keys
+                .iter()
+                .map(|key| MacState::new(self.algorithm, key.secret.expose_secret()))
+                .collect(),
             keys,
             near_misses,
             hint_gate: hints::hint_gate(),

@@ -63,6 +63,7 @@ use crate::{
     Clock, ConfigError, EventLayout, ReplayWindow, ResponsePolicy, keys::Key,
     scheme_kit::request_url::PublicBaseUrl,
 };
+use stream::MacState;
 use template::Template;
 
 /// A signature scheme described by its facts. See the [module docs](self).
@@ -81,6 +82,8 @@ pub struct HmacScheme {
     window: Option<ReplayWindow>,
     clock: Clock,
     keys: Vec<Key>,
+    /// A MAC keyed with each of `keys`, in order, cloned for each delivery (see [`MacState`]).
+    macs: std::sync::Arc<[MacState]>,
     /// Keys a common mistake would have produced instead, tried only after a mismatch to say
     /// which mistake it was.
     near_misses: Vec<hints::NearMiss>,

@@ -170,26 +170,28 @@ impl HmacScheme {
             }
             (_, at) => at,
         };
-        let mut verification = Verification::raw_body().maybe_key_id(key.id.as_ref());
+        // Fields set in place: each by-value builder call would move the whole `Verification`.
+        let mut verification = Verification::raw_body();
+        verification.key_id = key.id.clone();
         verification.key_index = Some(matched);
         if let Some(ms) = signed_at_ms {
             if let Some(window) = &self.window {
                 window.check(&self.clock, ms)?;
             }
             if let Ok(ms) = u64::try_from(ms) {
-                verification = verification.signed_at(UNIX_EPOCH + Duration::from_millis(ms));
+                verification.signed_at = Some(UNIX_EPOCH + Duration::from_millis(ms));
             }
         }
         if let Some(id) = prepared.id.and_then(|id| id.to_str().ok()) {
-            verification = verification.delivery_id(id);
+            // One allocation for both: the signed id is the delivery's and its key.
+            let id: std::sync::Arc<str> = id.into();
             if self.template.uses(&Part::Id) {
-                verification = verification.idempotency_key(id);
+                verification.idempotency_key = Some(id.clone());
             }
+            verification.delivery_id = Some(id);
         }
-        if let Some(field) = self.idempotency_field {
-            // Read from the body only if the idempotency stage asks: most routes never do.
-            verification.idempotency_field = Some(field);
-        }
+        // Read from the body only if the idempotency stage asks: most routes never do.
+        verification.idempotency_field = self.idempotency_field;
         Ok(verification)
     }
 
@@ -282,12 +284,9 @@ impl SignatureScheme for HmacScheme {
         let message = self.message(&prepared, body);
         let (message, tags) = (message.as_slice(), prepared.tags.as_slice());
         let matched = self
-            .keys
+            .macs
             .iter()
-            .position(|key| {
-                self.algorithm
-                    .matches_any(key.secret.expose_secret(), message, tags)
-            })
+            .position(|mac| mac.matches(message, tags))
             .ok_or_else(|| self.mismatch(head, message, tags))?;
         self.conclude(&prepared, matched, body)
     }
@@ -310,9 +309,15 @@ impl SignatureScheme for HmacScheme {
         let prefix = self.message(&prepared, &[]);
         let prefix = &prefix.as_slice()[..body_at];
         let macs = self
-            .keys
+            .macs
             .iter()
-            .map(|key| self.algorithm.start(key.secret.expose_secret(), prefix))
+            .map(|mac| {
+                let mut mac = mac.clone();
+                for part in prefix {
+                    mac.update(part);
+                }
+                mac
+            })
             .collect();
         Some(SignedStream { macs })
     }
@@ -331,7 +336,7 @@ impl SignatureScheme for HmacScheme {
         let matched = stream
             .macs
             .into_iter()
-            .position(|mac| mac.matches_any(suffix, tags))
+            .position(|mac| mac.matches(suffix, tags))
             .ok_or_else(|| self.mismatch(head, message, tags))?;
         self.conclude(&prepared, matched, body)
     }

@@ -248,10 +248,10 @@ impl SignatureScheme for AwsSns {
         let canonical = message.canonical()?;
         let good = match &*message.signature_version {
             "1" => {
-                crate::fetch::keys::pkcs1v15::<sha1::Sha1>(&key, canonical.as_bytes(), &signature)
+                crate::fetch::keys::pkcs1v15(crate::fetch::keys::RsaDigest::Sha1, &key, canonical.as_bytes(), &signature)
             }
             "2" => {
-                crate::fetch::keys::pkcs1v15::<sha2::Sha256>(&key, canonical.as_bytes(), &signature)
+                crate::fetch::keys::pkcs1v15(crate::fetch::keys::RsaDigest::Sha256, &key, canonical.as_bytes(), &signature)
             }
             _ => return Err(Rejection::unverifiable_body("an unknown SignatureVersion")),
         };

@@ -5,7 +5,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit as _, Mac};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::{Provider, Signer};
@@ -505,18 +505,16 @@ impl Signer {
     /// RSASSA-PKCS1-v1_5 with SHA-256 of `message` with the PEM private key at the start of
     /// `secret`; with another secret (a wrongly signed request's), a signature of no key.
     fn rsa_sign(&self, secret: &[u8], message: &[u8]) -> Vec<u8> {
-        use rsa::{
-            pkcs8::DecodePrivateKey as _,
-            signature::{SignatureEncoding as _, Signer as _},
-        };
+        use rsa::pkcs8::DecodePrivateKey as _;
         let key = (secret == self.secret.expose_secret())
             .then(|| std::str::from_utf8(secret).ok())
             .flatten()
             .and_then(|pem| rsa::RsaPrivateKey::from_pkcs8_pem(private_block(pem)).ok());
         match key {
-            Some(key) => rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key)
-                .sign(message)
-                .to_vec(),
+            Some(key) => {
+                let (hashed, padding) = crate::fetch::keys::RsaDigest::Sha256.digest(message);
+                key.sign(padding, &hashed).expect("a 2048-bit key signs a SHA-256 digest")
+            }
             None => vec![0x5a; 256],
         }
     }

@@ -68,7 +68,7 @@ fn the_stringify_fallback_runs_a_bounded_number_of_times_a_second() {
 /// names in its hint.
 fn raw_whsec_request(body: Vec<u8>) -> (http::request::Parts, Bytes) {
     use base64::Engine as _;
-    use hmac::{Hmac, Mac};
+    use hmac::{Hmac, KeyInit as _, Mac};
     let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(b"msg_1.1700000000.");

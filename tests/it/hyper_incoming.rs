@@ -45,7 +45,7 @@ async fn serve_one_listener() -> String {
 }
 
 fn sign(body: &[u8]) -> String {
-    use hmac::{Hmac, Mac};
+    use hmac::{Hmac, KeyInit as _, Mac};
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
     mac.update(body);
     mac.finalize()

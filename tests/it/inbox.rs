@@ -123,7 +123,7 @@ async fn an_array_of_events_is_stored_a_row_each() {
         post_service(Accept::new(inbox.clone())).layer(WebhookSignatureLayer::new(scheme)),
     );
     let body = r#"[{"type":"a","n":1},{"type":"b","n":2},{"type":"a","n":3}]"#;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"acme-key").unwrap();
+    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(b"acme-key").unwrap();
     mac.update(body.as_bytes());
     let signature: String = mac
         .finalize()

@@ -210,7 +210,7 @@ fn delivery_for(vector: &Vector) -> Delivery {
 
 fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
     use hmac::Mac as _;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(key).unwrap();
     mac.update(message);
     mac.finalize().into_bytes().to_vec()
 }

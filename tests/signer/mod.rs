@@ -7,7 +7,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit as _, Mac};
 use http::{Request, request::Parts};
 use tower_webhooks::{
     Clock, Keys, SignatureScheme, github::GitHub, invoice_ahoy::InvoiceAhoy, linear::Linear,
