@@ -39,14 +39,10 @@ pin_project! {
         S: Service<Request<RequestBody>>,
     {
         #[pin]
-        state: State<B, S::Future>,
-        // Held while buffering; taken when the inner service is called.
-        pending: Option<Pending<S>>,
-        // The whole delivery, held while the scheme fetches the key it needs.
-        ready: Option<Ready<S>>,
-        // Armed on the first poll, so it is created inside the runtime.
-        #[pin]
-        deadline: Option<Sleep>,
+        state: State<B, S::Future, S>,
+        // Armed when the body first makes the delivery wait: a body that has already arrived,
+        // as most webhooks have, costs no timer. Boxed: it is large and rarely needed.
+        deadline: Option<Pin<Box<Sleep>>>,
         body_timeout: Option<Duration>,
         scheme: Arc<V>,
         policy: ResponsePolicy,
@@ -59,16 +55,20 @@ pin_project! {
 }
 
 pin_project! {
+    // What each state holds lives in it, not beside it in the future: the future is moved
+    // (boxed by axum's routes) once per delivery, and its size is what that move copies.
     #[project = StateProj]
-    enum State<B, F> {
-        Buffering { #[pin] body: B },
+    enum State<B, F, S> {
+        // `pending`: an `Option` so it can be moved out through the pinned projection.
+        Buffering { #[pin] body: B, pending: Option<Pending<S>> },
         Calling { #[pin] future: F },
         // An `Option` so the rejection can be moved out through the pinned projection.
         // `drain`: the unread body of a request refused from its head, read and thrown away
         // after the answer.
         Rejecting { rejection: Option<Rejection>, drain: Option<Drain> },
-        // The scheme fetches the key the delivery needs before it can verify it.
-        Fetching { fetch: KeyFetch },
+        // The scheme fetches the key the delivery needs before it can verify it; `ready`, the
+        // whole delivery, waits for it.
+        Fetching { fetch: KeyFetch, ready: Option<Ready<S>> },
         // The scheme answers a handshake itself; `Option` for the same reason. `drain`: the
         // unread body of a handshake answered from its head.
         Answering { response: Option<Response<Bytes>>, drain: Option<Drain> },
@@ -142,17 +142,18 @@ where
                 rejection: Some(rejection),
                 drain: drains.then(|| Drain::new(body)),
             },
-            (None, Ok(())) => State::Buffering { body },
+            (None, Ok(())) => State::Buffering {
+                body,
+                pending: Some(Pending {
+                    head,
+                    inner,
+                    collector: Collector::new(settings.body_limit, content_length),
+                    stream: None,
+                }),
+            },
         };
         Self {
             state,
-            ready: None,
-            pending: Some(Pending {
-                head,
-                inner,
-                collector: Collector::new(settings.body_limit, content_length),
-                stream: None,
-            }),
             deadline: None,
             body_timeout: settings.body_timeout,
             scheme,
@@ -182,7 +183,7 @@ fn declared_length(head: &Parts) -> Option<u64> {
 /// Verifies a complete delivery: the state that follows (a rejection, the scheme's own answer,
 /// or the inner service called with the verified bytes), or `None` when the inner service
 /// panicked as it was called.
-fn verify<B, S, V>(scheme: &V, ready: Ready<S>) -> Option<State<B, S::Future>>
+fn verify<B, S, V>(scheme: &V, ready: Ready<S>) -> Option<State<B, S::Future, S>>
 where
     S: Service<Request<RequestBody>>,
     V: SignatureScheme,
@@ -256,32 +257,31 @@ where
                         None => ResponseBody::full(data),
                     })));
                 }
-                StateProj::Buffering { body } => {
-                    if let (None, Some(timeout)) =
-                        (this.deadline.as_ref().as_pin_ref(), *this.body_timeout)
-                    {
-                        this.deadline.set(Some(tokio::time::sleep(timeout)));
-                    }
-                    let pending = this.pending.as_mut().expect("polled after completion");
+                StateProj::Buffering { body, pending } => {
                     let frame = match body.poll_frame(cx) {
                         Poll::Ready(frame) => frame,
                         Poll::Pending => {
+                            if let (None, Some(timeout)) = (this.deadline.as_ref(), *this.body_timeout)
+                            {
+                                *this.deadline = Some(Box::pin(tokio::time::sleep(timeout)));
+                            }
                             let expired = this
                                 .deadline
                                 .as_mut()
-                                .as_pin_mut()
-                                .is_some_and(|deadline| deadline.poll(cx).is_ready());
+                                .is_some_and(|deadline| deadline.as_mut().poll(cx).is_ready());
                             if !expired {
                                 return Poll::Pending;
                             }
-                            // Dropping the body and the collector frees what was buffered.
-                            this.pending.take();
+                            // Leaving the state drops the body and frees what was buffered.
                             this.state.set(State::Rejecting {
                                 rejection: Some(Rejection::body_timeout()),
                                 drain: None,
                             });
                             continue;
                         }
+                    };
+                    let Some(buffered) = pending.as_mut() else {
+                        panic!("polled after completion");
                     };
                     match frame {
                         Some(Ok(frame)) => {
@@ -291,7 +291,7 @@ where
                                     collector,
                                     stream,
                                     ..
-                                } = pending;
+                                } = buffered;
                                 let was_joining = collector.is_joining();
                                 let pushed = collector.push(data).map(|appended| {
                                     if let Some(stream) = stream.as_mut() {
@@ -308,13 +308,13 @@ where
                                 let within_budget = this
                                     .reservation
                                     .as_mut()
-                                    .is_none_or(|r| r.grow_to(pending.collector.len()));
+                                    .is_none_or(|r| r.grow_to(buffered.collector.len()));
                                 let budget_limit =
                                     this.reservation.as_ref().map_or(0, Reservation::limit);
                                 if let Err(TooLarge) = pushed {
                                     State::Rejecting {
                                         rejection: Some(Rejection::body_too_large(
-                                            pending.collector.limit(),
+                                            buffered.collector.limit(),
                                         )),
                                         drain: None,
                                     }
@@ -343,8 +343,7 @@ where
                                 inner,
                                 collector,
                                 stream,
-                                ..
-                            } = this.pending.take().expect("polled after completion");
+                            } = pending.take().expect("polled after completion");
                             let raw = collector.finish();
                             let fetch = this.scheme.fetch_keys(&head, &raw);
                             let ready = Ready {
@@ -354,13 +353,13 @@ where
                                 stream,
                             };
                             match fetch {
-                                Some(fetch) => {
-                                    *this.ready = Some(ready);
-                                    State::Fetching { fetch }
-                                }
+                                Some(fetch) => State::Fetching {
+                                    fetch,
+                                    ready: Some(ready),
+                                },
                                 None => match verify(&**this.scheme, ready) {
                                     Some(state) => {
-                                        this.deadline.set(None);
+                                        *this.deadline = None;
                                         state
                                     }
                                     None => {
@@ -371,19 +370,16 @@ where
                         }
                     }
                 }
-                StateProj::Fetching { fetch } => match ready!(fetch.as_mut().poll(cx)) {
-                    Err(rejection) => {
-                        this.ready.take();
-                        State::Rejecting {
-                            rejection: Some(rejection),
-                            drain: None,
-                        }
-                    }
+                StateProj::Fetching { fetch, ready } => match ready!(fetch.as_mut().poll(cx)) {
+                    Err(rejection) => State::Rejecting {
+                        rejection: Some(rejection),
+                        drain: None,
+                    },
                     Ok(()) => {
-                        let ready = this.ready.take().expect("polled after completion");
+                        let ready = ready.take().expect("polled after completion");
                         match verify(&**this.scheme, ready) {
                             Some(state) => {
-                                this.deadline.set(None);
+                                *this.deadline = None;
                                 state
                             }
                             None => return Poll::Ready(Ok(panicked(this.scheme.name()))),
