@@ -1,8 +1,10 @@
 //! [`SignedStream`]: the MAC state of a verification fed frame by frame, and the keyed MACs
 //! inside it.
 
-use hmac::{Hmac, KeyInit, Mac};
-use subtle::ConstantTimeEq as _;
+use hmac::{
+    Hmac, KeyInit, Mac,
+    digest::{CtOutput, Output},
+};
 
 use crate::scheme_kit::few::Tag;
 
@@ -69,7 +71,7 @@ impl MacState {
 
     /// Whether any of `tags` is the MAC of this state's content followed by `message`, leaving
     /// this state as it was. The MAC is finalized once and compared with each tag in constant
-    /// time (`subtle`). By reference: the clone is made in place, where moving a state by value
+    /// time. By reference: the clone is made in place, where moving a state by value
     /// would copy it again.
     pub(super) fn matches(&self, message: &[&[u8]], tags: &[Tag]) -> bool {
         // Stopping at the first match only tells the timing which signature matched, not
@@ -79,10 +81,13 @@ impl MacState {
             for part in message {
                 mac.update(part);
             }
+            // `CtOutput`'s equality is the hash crates' constant-time comparison, the one
+            // `verify_slice` uses.
             let tag = mac.finalize();
-            let tag = tag.as_bytes().as_slice();
-            tags.iter()
-                .any(|candidate| bool::from(tag.ct_eq(candidate.as_slice())))
+            tags.iter().any(|candidate| {
+                Output::<M>::try_from(candidate.as_slice())
+                    .is_ok_and(|candidate| tag == CtOutput::new(candidate))
+            })
         }
         match self {
             Self::Sha256(mac) => run(mac, message, tags),

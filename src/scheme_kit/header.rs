@@ -36,7 +36,11 @@ pub(crate) fn parse_digits(text: &[u8]) -> Option<i64> {
     if text.is_empty() || text.len() > 18 || !text.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    std::str::from_utf8(text).ok()?.parse().ok()
+    // At most 18 digits: below `i64::MAX`, so the sum cannot overflow.
+    Some(
+        text.iter()
+            .fold(0, |value, &digit| value * 10 + i64::from(digit - b'0')),
+    )
 }
 
 #[cfg(test)]
@@ -64,6 +68,12 @@ mod tests {
     #[test]
     fn timestamps_are_plain_digits() {
         assert_eq!(parse_digits(b"1700000000"), Some(1_700_000_000));
+        assert_eq!(parse_digits(b"0"), Some(0));
+        assert_eq!(parse_digits(b"000000000000000042"), Some(42));
+        assert_eq!(
+            parse_digits(b"999999999999999999"),
+            Some(999_999_999_999_999_999)
+        );
         for bad in [
             &b""[..],
             b"-1",
