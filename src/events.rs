@@ -15,20 +15,28 @@ pub(crate) fn events<'de, T: Deserialize<'de>>(
     body: &'de [u8],
     layout: EventLayout,
 ) -> Result<Vec<T>, serde_json::Error> {
+    let body = text(body)?;
     match layout {
-        EventLayout::Single => serde_json::from_slice(body).map(|event| vec![event]),
-        EventLayout::Array => serde_json::from_slice(body),
+        EventLayout::Single => serde_json::from_str(body).map(|event| vec![event]),
+        EventLayout::Array => serde_json::from_str(body),
         EventLayout::Field(field) => batch(body, EventsIn::field(field)),
         EventLayout::Path([first, rest @ ..]) => batch(body, EventsIn::path(first, rest)),
         EventLayout::Path([]) => Err(de::Error::custom("an empty event path")),
     }
 }
 
+/// The body as text, checked once. JSON is UTF-8 throughout, so this refuses nothing the parser
+/// would take; parsing a `str` then skips checking each string again, which parsing bytes does
+/// (a tenth of a 1 KiB Xero batch's parse).
+pub(crate) fn text(body: &[u8]) -> Result<&str, serde_json::Error> {
+    std::str::from_utf8(body).map_err(|_| de::Error::custom("the body is not UTF-8"))
+}
+
 fn batch<'de, T: Deserialize<'de>>(
-    body: &'de [u8],
+    body: &'de str,
     seed: EventsIn<T>,
 ) -> Result<Vec<T>, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut deserializer = serde_json::Deserializer::from_str(body);
     seed.deserialize(&mut deserializer)
         .and_then(|events| deserializer.end().map(|()| events))
 }

@@ -45,7 +45,8 @@ where
 impl<T: DeserializeOwned> VerifiedJson<T> {
     /// Deserialises a verified body.
     pub fn from_verified(verified: &Verified) -> Result<Self, VerifiedRejection> {
-        serde_json::from_slice(verified.body())
+        crate::events::text(verified.body())
+            .and_then(serde_json::from_str)
             .map(Self)
             .map_err(|e| VerifiedRejection::invalid_payload("VerifiedJson", e))
     }
