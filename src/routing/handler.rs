@@ -3,9 +3,8 @@
 use std::{future::Future, marker::PhantomData, pin::Pin};
 
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
-use super::{Attempt, BoxError};
+use super::{Attempt, BoxError, event::Event};
 
 /// What an event handler may return: `()` (it cannot fail) or `Result<(), E>` for any `E`
 /// that converts into a [`BoxError`] (`std` errors, `anyhow::Error`, `String`, `&str`).
@@ -68,7 +67,7 @@ pub(super) type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), BoxError>
 
 /// A handler with its payload type erased: it parses the event, then runs.
 pub(super) trait Erased: Send + Sync {
-    fn call(&self, event: &RawValue, attempt: Attempt) -> Result<HandlerFuture, serde_json::Error>;
+    fn call(&self, event: Event<'_>, attempt: Attempt) -> Result<HandlerFuture, serde_json::Error>;
 }
 
 pub(super) struct Typed<H, Args> {
@@ -87,8 +86,8 @@ impl<H, Args> Typed<H, Args> {
 }
 
 impl<H: EventHandler<Args>, Args> Erased for Typed<H, Args> {
-    fn call(&self, event: &RawValue, attempt: Attempt) -> Result<HandlerFuture, serde_json::Error> {
-        let payload = serde_json::from_str(event.get())?;
+    fn call(&self, event: Event<'_>, attempt: Attempt) -> Result<HandlerFuture, serde_json::Error> {
+        let payload = event.parse()?;
         let running = self.handler.call(payload, attempt);
         Ok(Box::pin(async move { running.await.into_result() }))
     }

@@ -106,6 +106,34 @@ impl EventKey {
     }
 }
 
+impl EventKey {
+    /// The top-level fields the type is read from, for a key that reads only those.
+    pub(super) fn top_level_names(&self) -> Option<&[&'static str]> {
+        match &self.0 {
+            Source::Field(name) => Some(std::slice::from_ref(name)),
+            Source::Fields(names) => Some(names),
+            Source::Path(_) | Source::Header(_) => None,
+        }
+    }
+
+    /// The type of an event already split into its top-level fields, for a key that
+    /// [reads only those](Self::top_level_names); read as [`read`](Self::read) reads it (the
+    /// last of a repeated name, a string or nothing).
+    pub(super) fn read_from_fields<'a>(
+        &self,
+        fields: &'a [(Cow<'a, str>, &'a RawValue)],
+    ) -> Option<Cow<'a, str>> {
+        let names = self.top_level_names()?;
+        joined(names.iter().map(|name| {
+            // Every occurrence must be a string or null, as the parser requires of each.
+            fields
+                .iter()
+                .filter(|(field, _)| field == name)
+                .try_fold(None, |_, (_, value)| super::event::string_value(value).ok())?
+        }))
+    }
+}
+
 impl fmt::Debug for EventKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
@@ -120,7 +148,11 @@ impl fmt::Debug for EventKey {
 fn read_fields<'a>(event: &'a RawValue, names: &[&'static str]) -> Option<Cow<'a, str>> {
     let mut deserializer = serde_json::Deserializer::from_str(event.get());
     let values = FieldsOf(names).deserialize(&mut deserializer).ok()?;
-    let mut values = values.into_iter();
+    joined(values.into_iter())
+}
+
+/// The values joined with `.`; `None` when one is missing.
+fn joined<'a>(mut values: impl Iterator<Item = Option<Cow<'a, str>>>) -> Option<Cow<'a, str>> {
     let first = values.next()??;
     values.try_fold(first, |mut key, next| {
         let next = next?;
@@ -255,6 +287,34 @@ mod tests {
             key_of(&stripe, r#"{"type":"a\u002eb"}"#).as_deref(),
             Some("a.b")
         );
+    }
+
+    #[test]
+    fn split_fields_give_the_type_the_whole_event_gives() {
+        for key in [
+            EventKey::field("type"),
+            EventKey::fields(&["eventCategory", "eventType"]),
+        ] {
+            for json in [
+                r#"{"type":"a","eventCategory":"C","eventType":"T"}"#,
+                r#"{"type":"a\u002eb","nested":{"type":"no"}}"#,
+                r#"{"type":"a","type":"b","eventType":"T","eventCategory":"C"}"#,
+                r#"{"type":7,"type":"b"}"#,
+                r#"{"type":"b","type":null}"#,
+                r#"{"type":null,"type":"b"}"#,
+                r#"{"eventType":"T"}"#,
+                r#"{"type":["x"]}"#,
+                "{}",
+            ] {
+                let event: Box<RawValue> = serde_json::from_str(json).unwrap();
+                let fields: super::super::event::Fields<'_> = serde_json::from_str(json).unwrap();
+                assert_eq!(
+                    key.read_from_fields(&fields.0),
+                    key.read(&event, &HeaderMap::new()),
+                    "{key:?} of {json}"
+                );
+            }
+        }
     }
 
     #[test]

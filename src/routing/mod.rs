@@ -47,6 +47,7 @@
 
 mod attempt;
 mod dispatched;
+mod event;
 mod error;
 mod handler;
 mod key;

@@ -8,6 +8,7 @@ use serde_json::value::RawValue;
 
 use super::{
     Attempt, DispatchError, DispatchErrorKind, Dispatched, EventHandler, EventKey,
+    event::{Event, Fields},
     handler::{Erased, HandlerFuture, Typed},
 };
 use crate::{Verified, verified::HandledEvents};
@@ -107,14 +108,29 @@ impl EventRouter {
         let handled_before = request.extensions().get::<HandledEvents>();
         let headers: &HeaderMap = request.headers();
         let scheme = verified.scheme();
-        let events: Vec<&RawValue> =
-            crate::events::events(verified.body(), verified.event_layout()).map_err(|source| {
-                invalid(
-                    scheme,
-                    DispatchError::new(DispatchErrorKind::InvalidEvent).because(source),
-                )
-            })?;
-
+        let body = verified.body();
+        let layout = verified.event_layout();
+        let refused = |source: serde_json::Error| {
+            invalid(
+                scheme,
+                DispatchError::new(DispatchErrorKind::InvalidEvent).because(source),
+            )
+        };
+        // A key read from top-level fields: the batch is split into each event's fields, and
+        // the type and the payload both come from those. Events that are not objects fall
+        // back to whole events, so what is refused, and why, stays the same.
+        let split = match self.key.top_level_names() {
+            Some(_) => crate::events::events::<Fields<'_>>(body, layout).ok(),
+            None => None,
+        };
+        let raw: Vec<&RawValue>;
+        let events: Vec<Event<'_>> = match &split {
+            Some(split) => split.iter().map(|fields| Event::Fields(&fields.0)).collect(),
+            None => {
+                raw = crate::events::events(body, layout).map_err(refused)?;
+                raw.iter().copied().map(Event::Raw).collect()
+            }
+        };
         let mut jobs = Vec::with_capacity(events.len());
         let mut outcome = Dispatched::default();
         for (index, event) in events.into_iter().enumerate() {
@@ -136,11 +152,15 @@ impl EventRouter {
         &self,
         scheme: &str,
         index: usize,
-        event: &RawValue,
+        event: Event<'_>,
         headers: &HeaderMap,
         attempt: Attempt,
     ) -> Result<Option<Job>, DispatchError> {
-        let Some(event_type) = self.key.read(event, headers) else {
+        let event_type = match event {
+            Event::Raw(raw) => self.key.read(raw, headers),
+            Event::Fields(fields) => self.key.read_from_fields(fields),
+        };
+        let Some(event_type) = event_type else {
             let error = DispatchError::new(DispatchErrorKind::InvalidEvent)
                 .at(index, None)
                 .because(format!(
@@ -192,7 +212,7 @@ impl EventRouter {
         headers: &HeaderMap,
         attempt: Attempt,
     ) -> Result<bool, DispatchError> {
-        let Some(job) = self.route(scheme, 0, event, headers, attempt)? else {
+        let Some(job) = self.route(scheme, 0, Event::Raw(event), headers, attempt)? else {
             return Ok(false);
         };
         job.running.await.map_err(|source| {
