@@ -7,7 +7,11 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// A webhook signing secret.
 ///
 /// Its bytes never appear in `Debug` output (it prints `Secret(REDACTED)`), it has no `Display`,
-/// and it is overwritten with zeros when dropped. The bytes are used exactly as given: a secret
+/// and it is overwritten with zeros when dropped. An HMAC scheme also keeps, for each of its
+/// secrets, the MAC already keyed with it (the key hashed into HMAC's inner and outer states),
+/// so that a delivery costs no keying: that state is as secret as the key, lives as long as the
+/// scheme holding the `Secret`, and is wiped when dropped, as is each per-delivery copy of it
+/// (the `hmac`/`sha2`/`sha1` crates' `zeroize` feature). The bytes are used exactly as given: a secret
 /// that looks like base64 (Xero's 88-character keys, Stripe's `whsec_…`) is **not** decoded.
 ///
 /// ```

@@ -1,6 +1,10 @@
 //! [`HmacScheme`]: describe a provider that signs with an HMAC in a few lines, without
 //! implementing [`SignatureScheme`](crate::SignatureScheme).
 //!
+//! A scheme keys its MAC once per key, when it is built, and clones that keyed state for each
+//! delivery: a delivery pays for the MAC over its bytes, not for hashing the key again (see
+//! [`Secret`](crate::Secret) for how long that state lives and how it is wiped).
+//!
 //! Most providers sign with an HMAC and differ only in where they put it: the header, the
 //! algorithm, the encoding, a prefix, what exactly is signed, and whether a timestamp is signed
 //! too. [`HmacScheme::builder`] takes exactly those facts:

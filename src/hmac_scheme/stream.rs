@@ -115,3 +115,27 @@ impl std::fmt::Debug for MacState {
         f.write_str("MacState(..)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept states and their per-delivery clones are wiped when dropped: an `Hmac` is its
+    /// two hash states and a block buffer, each wiped on drop with the hash crates' `zeroize`
+    /// feature, which this fails to compile without.
+    #[test]
+    fn kept_states_are_wiped_on_drop() {
+        use hmac::{EagerHash, block_api::HmacCore, digest::block_api::Buffer};
+        fn wiped_on_drop<T: hmac::digest::zeroize::ZeroizeOnDrop>() {}
+        fn parts_wiped<D: EagerHash>()
+        where
+            D::Core: hmac::digest::zeroize::ZeroizeOnDrop,
+            Buffer<HmacCore<D>>: hmac::digest::zeroize::ZeroizeOnDrop,
+        {
+        }
+        parts_wiped::<sha2::Sha256>();
+        parts_wiped::<sha2::Sha512>();
+        parts_wiped::<sha1::Sha1>();
+        wiped_on_drop::<hmac::digest::CtOutput<Hmac<sha2::Sha256>>>();
+    }
+}
