@@ -1,11 +1,11 @@
 //! The MAC ([`Algorithm`]) and how its tag is written ([`Encoding`]).
 
+use super::stream::MacState;
+use crate::scheme_kit::few::Tag;
 use base64::{
     Engine as _, alphabet,
     engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
 };
-use super::stream::MacState;
-use crate::scheme_kit::few::Tag;
 
 /// The MAC a provider signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,9 +194,7 @@ mod tests {
                     .ok()
                     .filter(|text| text.bytes().all(|b| b.is_ascii_hexdigit()))
                     .map(|text| u8::from_str_radix(text, 16).unwrap());
-                let decoded = Encoding::Hex
-                    .decode_tag(&pair)
-                    .map(|tag| tag.as_slice()[0]);
+                let decoded = Encoding::Hex.decode_tag(&pair).map(|tag| tag.as_slice()[0]);
                 assert_eq!(decoded, expected, "{pair:?}");
             }
         }

@@ -261,7 +261,8 @@ where
                     let frame = match body.poll_frame(cx) {
                         Poll::Ready(frame) => frame,
                         Poll::Pending => {
-                            if let (None, Some(timeout)) = (this.deadline.as_ref(), *this.body_timeout)
+                            if let (None, Some(timeout)) =
+                                (this.deadline.as_ref(), *this.body_timeout)
                             {
                                 *this.deadline = Some(Box::pin(tokio::time::sleep(timeout)));
                             }

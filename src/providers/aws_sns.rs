@@ -247,12 +247,18 @@ impl SignatureScheme for AwsSns {
             .map_err(|_| Rejection::unverifiable_body("Signature is not base64"))?;
         let canonical = message.canonical()?;
         let good = match &*message.signature_version {
-            "1" => {
-                crate::fetch::keys::pkcs1v15(crate::fetch::keys::RsaDigest::Sha1, &key, canonical.as_bytes(), &signature)
-            }
-            "2" => {
-                crate::fetch::keys::pkcs1v15(crate::fetch::keys::RsaDigest::Sha256, &key, canonical.as_bytes(), &signature)
-            }
+            "1" => crate::fetch::keys::pkcs1v15(
+                crate::fetch::keys::RsaDigest::Sha1,
+                &key,
+                canonical.as_bytes(),
+                &signature,
+            ),
+            "2" => crate::fetch::keys::pkcs1v15(
+                crate::fetch::keys::RsaDigest::Sha256,
+                &key,
+                canonical.as_bytes(),
+                &signature,
+            ),
             _ => return Err(Rejection::unverifiable_body("an unknown SignatureVersion")),
         };
         if !good {

@@ -194,8 +194,12 @@ impl SignatureScheme for GooglePubSub {
                 Rejection::signature_mismatch()
                     .with_hint("the token's kid is none of Google's keys")
             })?;
-        if !crate::fetch::keys::pkcs1v15(crate::fetch::keys::RsaDigest::Sha256, key, token.signing_input, &token.signature)
-        {
+        if !crate::fetch::keys::pkcs1v15(
+            crate::fetch::keys::RsaDigest::Sha256,
+            key,
+            token.signing_input,
+            &token.signature,
+        ) {
             return Err(Rejection::signature_mismatch());
         }
         let claims: Claims = serde_json::from_slice(&token.payload)

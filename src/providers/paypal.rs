@@ -223,7 +223,12 @@ impl SignatureScheme for PayPal {
                     crc.as_bytes(),
                 ]
                 .concat();
-                crate::fetch::keys::pkcs1v15(crate::fetch::keys::RsaDigest::Sha256, &key, &signed, &signature)
+                crate::fetch::keys::pkcs1v15(
+                    crate::fetch::keys::RsaDigest::Sha256,
+                    &key,
+                    &signed,
+                    &signature,
+                )
             })
             .ok_or_else(Rejection::signature_mismatch)?;
         let mut verification = Verification::raw_body().maybe_key_id(webhook.id.as_ref());

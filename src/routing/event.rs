@@ -112,7 +112,10 @@ mod tests {
             assert_eq!(split.as_ref().ok(), whole.as_ref().ok(), "{json}");
             assert_eq!(split.is_err(), whole.is_err(), "{json}");
             let value: serde_json::Value = Event::Fields(&fields.0).parse().unwrap();
-            assert_eq!(value, serde_json::from_str::<serde_json::Value>(json).unwrap());
+            assert_eq!(
+                value,
+                serde_json::from_str::<serde_json::Value>(json).unwrap()
+            );
         }
         assert!(serde_json::from_str::<Fields<'_>>("[1]").is_err());
     }

@@ -47,8 +47,8 @@
 
 mod attempt;
 mod dispatched;
-mod event;
 mod error;
+mod event;
 mod handler;
 mod key;
 mod router;

@@ -125,7 +125,10 @@ impl EventRouter {
         };
         let raw: Vec<&RawValue>;
         let events: Vec<Event<'_>> = match &split {
-            Some(split) => split.iter().map(|fields| Event::Fields(&fields.0)).collect(),
+            Some(split) => split
+                .iter()
+                .map(|fields| Event::Fields(&fields.0))
+                .collect(),
             None => {
                 raw = crate::events::events(body, layout).map_err(refused)?;
                 raw.iter().copied().map(Event::Raw).collect()

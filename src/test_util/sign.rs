@@ -513,7 +513,8 @@ impl Signer {
         match key {
             Some(key) => {
                 let (hashed, padding) = crate::fetch::keys::RsaDigest::Sha256.digest(message);
-                key.sign(padding, &hashed).expect("a 2048-bit key signs a SHA-256 digest")
+                key.sign(padding, &hashed)
+                    .expect("a 2048-bit key signs a SHA-256 digest")
             }
             None => vec![0x5a; 256],
         }
