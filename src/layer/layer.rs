@@ -70,9 +70,10 @@ impl<V: SignatureScheme> WebhookSignatureLayer<V> {
         self
     }
 
-    /// How long a client has, from the first poll of the request, to send the whole body; after
-    /// that it gets `408`, the buffered bytes are dropped and the connection is closed. Needs a
-    /// Tokio runtime with its timer (every axum, tonic and hyper-util server has one).
+    /// How long a client has to send the whole body, from the first time the layer has to wait
+    /// for it (a body that has already arrived, as most webhooks have, never starts the clock);
+    /// after that it gets `408`, the buffered bytes are dropped and the connection is closed.
+    /// Needs a Tokio runtime with its timer (every axum, tonic and hyper-util server has one).
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
         self.settings.body_timeout = Some(timeout);
         self
