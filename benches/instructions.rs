@@ -15,16 +15,8 @@
 
 use std::hint::black_box;
 
-use axum::{
-    Router,
-    body::{Body, Bytes, to_bytes},
-    extract::Request,
-    http::StatusCode,
-    middleware::{self, Next},
-    response::{IntoResponse, Response},
-    routing::post,
-};
-use base64::Engine as _;
+use axum::{Router, body::Body, http::StatusCode, middleware, routing::post};
+use bytes::Bytes;
 use hmac::{Hmac, KeyInit as _, Mac};
 use http::request::Parts;
 use sha2::Sha256;
@@ -34,7 +26,10 @@ use tower_webhooks::{
     stripe::Stripe, xero,
 };
 
-const KEY: &str = "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==";
+#[path = "support/xero.rs"]
+mod support;
+use support::{KEY, hand_written, unverified};
+
 const TIMESTAMP: u64 = 1_700_000_000;
 
 fn mac(parts: &[&[u8]]) -> [u8; 32] {
@@ -45,21 +40,8 @@ fn mac(parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-fn base64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A Xero batch of four events, about 1 KiB (the layer bench's).
-fn xero_body() -> Bytes {
-    let event = r#"{"resourceUrl":"https://api.xero.com/api.xro/2.0/Invoices/0d3a5e2c","resourceId":"0d3a5e2c","eventDateUtc":"2024-05-01T10:00:00.000","eventType":"CREATE","eventCategory":"INVOICE","tenantId":"tenant-a","tenantType":"ORGANISATION"}"#;
-    let events = [event; 4].join(",");
-    Bytes::from(format!(
-        r#"{{"events":[{events}],"firstEventSequence":1,"lastEventSequence":4,"entropy":"S0m3r4Nd0mt3xt"}}"#
-    ))
 }
 
 /// A Stripe event of about 1 KiB.
@@ -102,33 +84,6 @@ async fn xero_events(events: VerifiedEvents<xero::Event>) -> StatusCode {
 async fn stripe_events(events: VerifiedEvents<serde_json::Value>) -> StatusCode {
     black_box(events.len());
     StatusCode::OK
-}
-
-async fn unverified(body: Bytes) -> StatusCode {
-    let envelope: xero::Envelope = serde_json::from_slice(&body).unwrap();
-    black_box(envelope.events.len());
-    StatusCode::OK
-}
-
-async fn hand_written(request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, 1024 * 1024).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
-    let Some(tag) = parts.headers.get("x-xero-signature").and_then(|v| {
-        base64::engine::general_purpose::STANDARD
-            .decode(v.as_bytes())
-            .ok()
-    }) else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let mut mac = Hmac::<Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
-    mac.update(&bytes);
-    if mac.verify_slice(&tag).is_err() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
 }
 
 /// Runs `router` on `n` copies of the request `make` builds, each of which must be accepted.
@@ -174,8 +129,8 @@ fn main() {
 }
 
 fn run(path: &str, n: usize) {
-    let xero_body = xero_body();
-    let xero_signature = base64(&mac(&[&xero_body]));
+    let xero_body = Bytes::from(support::body());
+    let xero_signature = support::signature(&xero_body);
     let stripe_body = stripe_body();
     let stripe_signature = stripe_header(&stripe_body);
     let xero_request = || {

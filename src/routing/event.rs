@@ -3,7 +3,7 @@
 
 use std::{borrow::Cow, fmt};
 
-use serde::de::{self, DeserializeOwned, Deserializer as _, MapAccess, Visitor};
+use serde::de::{self, Deserialize as _, DeserializeOwned, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// One event: its text, or its top-level fields (names and unparsed values) when the batch was
@@ -58,29 +58,10 @@ impl<'de> de::Deserialize<'de> for Fields<'de> {
 }
 
 /// Whether a top-level field's value is a string (`Some`, borrowed when it has no escapes),
-/// `null` (`None`), or anything else (`Err`).
+/// `null` (`None`), or anything else (`Err`): what [`EventKey`](super::EventKey) reads of a
+/// whole event, read from one field.
 pub(super) fn string_value(value: &RawValue) -> Result<Option<Cow<'_, str>>, serde_json::Error> {
-    struct Text;
-    impl<'de> Visitor<'de> for Text {
-        type Value = Option<Cow<'de, str>>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string or null")
-        }
-
-        fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Borrowed(text)))
-        }
-
-        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Owned(text.to_owned())))
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-    }
-    value.deserialize_any(Text)
+    Option::<super::key::Borrowed<'_>>::deserialize(value).map(|text| text.map(|text| text.0))
 }
 
 #[cfg(test)]

@@ -231,7 +231,7 @@ impl Visitor<'_> for Position<'_> {
 }
 
 /// A string that borrows from the input when it has no escapes; anything else is `None`.
-struct Borrowed<'de>(Cow<'de, str>);
+pub(super) struct Borrowed<'de>(pub(super) Cow<'de, str>);
 
 impl<'de> de::Deserialize<'de> for Borrowed<'de> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
