@@ -3,6 +3,7 @@
 use std::{future::Future, marker::PhantomData, pin::Pin};
 
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use super::{Attempt, BoxError, event::Event};
 
@@ -30,7 +31,7 @@ impl<E: Into<BoxError>> HandlerOutput for Result<(), E> {
 /// apart; you never name it.
 pub trait EventHandler<Args>: Send + Sync + 'static {
     /// The payload type the event is parsed as.
-    type Payload: DeserializeOwned;
+    type Payload: DeserializeOwned + 'static;
     /// The handler's future.
     type Future: Future<Output: HandlerOutput> + Send + 'static;
     /// Runs the handler on a parsed event.
@@ -39,7 +40,7 @@ pub trait EventHandler<Args>: Send + Sync + 'static {
 
 impl<T, F, Fut> EventHandler<(T,)> for F
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + 'static,
     F: Fn(T) -> Fut + Send + Sync + 'static,
     Fut: Future<Output: HandlerOutput> + Send + 'static,
 {
@@ -52,7 +53,7 @@ where
 
 impl<T, F, Fut> EventHandler<(T, Attempt)> for F
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + 'static,
     F: Fn(T, Attempt) -> Fut + Send + Sync + 'static,
     Fut: Future<Output: HandlerOutput> + Send + 'static,
 {
@@ -68,6 +69,10 @@ pub(super) type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), BoxError>
 /// A handler with its payload type erased: it parses the event, then runs.
 pub(super) trait Erased: Send + Sync {
     fn call(&self, event: Event<'_>, attempt: Attempt) -> Result<HandlerFuture, serde_json::Error>;
+
+    /// Whether the payload is the event's text itself (`Box<RawValue>`), which only a whole
+    /// event can give: the router then keeps events whole rather than split into fields.
+    fn reads_text(&self) -> bool;
 }
 
 pub(super) struct Typed<H, Args> {
@@ -90,5 +95,9 @@ impl<H: EventHandler<Args>, Args> Erased for Typed<H, Args> {
         let payload = event.parse()?;
         let running = self.handler.call(payload, attempt);
         Ok(Box::pin(async move { running.await.into_result() }))
+    }
+
+    fn reads_text(&self) -> bool {
+        std::any::TypeId::of::<H::Payload>() == std::any::TypeId::of::<Box<RawValue>>()
     }
 }

@@ -33,6 +33,9 @@ pub struct EventRouter {
     key: EventKey,
     routes: Arc<HashMap<Arc<str>, Arc<dyn Erased>>>,
     unhandled: Unhandled,
+    // A handler takes the event's text (`Box<RawValue>`): events are kept whole, not split
+    // into their fields.
+    whole_events: bool,
 }
 
 impl EventRouter {
@@ -43,6 +46,7 @@ impl EventRouter {
             key,
             routes: Arc::default(),
             unhandled: Unhandled::Accept,
+            whole_events: false,
         }
     }
 
@@ -63,7 +67,9 @@ impl EventRouter {
             !routes.contains_key(event_type),
             "`EventRouter::on`: the event type `{event_type}` already has a handler"
         );
-        routes.insert(event_type.into(), Arc::new(Typed::new(handler)));
+        let handler = Typed::new(handler);
+        self.whole_events |= handler.reads_text();
+        routes.insert(event_type.into(), Arc::new(handler));
         self
     }
 
@@ -120,8 +126,8 @@ impl EventRouter {
         // the type and the payload both come from those. Events that are not objects fall
         // back to whole events, so what is refused, and why, stays the same.
         let split = match self.key.top_level_names() {
-            Some(_) => crate::events::events::<Fields<'_>>(body, layout).ok(),
-            None => None,
+            Some(_) if !self.whole_events => crate::events::events::<Fields<'_>>(body, layout).ok(),
+            _ => None,
         };
         let raw: Vec<&RawValue>;
         let events: Vec<Event<'_>> = match &split {

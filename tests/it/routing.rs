@@ -217,6 +217,32 @@ async fn an_event_that_is_not_its_handlers_type_refuses_the_whole_batch() {
     assert!(log.lock().unwrap().is_empty());
 }
 
+/// A handler that takes an event's text (`Box<RawValue>`) gets it byte for byte, beside one
+/// that takes a typed event: the router keeps events whole when a handler needs the text.
+#[tokio::test]
+async fn a_handler_may_take_the_events_text() {
+    let log = Log::default();
+    let (texts, typed) = (Arc::clone(&log), Arc::clone(&log));
+    let router = EventRouter::new(xero::EVENT_KEY)
+        .on(
+            "INVOICE.UPDATE",
+            move |event: Box<serde_json::value::RawValue>| {
+                let log = Arc::clone(&texts);
+                async move { log.lock().unwrap().push(event.get().to_owned()) }
+            },
+        )
+        .on("CONTACT.CREATE", move |event: xero::Event| {
+            let log = Arc::clone(&typed);
+            async move { log.lock().unwrap().push(event.resource_id) }
+        });
+    let app = xero_app(router);
+    let invoice = xero_event("INVOICE", "UPDATE", "i1");
+    let body = batch(&[invoice.clone(), xero_event("CONTACT", "CREATE", "c1")]);
+    let (status, _) = send(&app, xero_signer().request(body)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(*log.lock().unwrap(), [invoice.to_string(), "c1".to_owned()]);
+}
+
 #[tokio::test]
 async fn single_event_providers_route_by_type_with_typed_payloads() {
     #[derive(serde::Deserialize)]
