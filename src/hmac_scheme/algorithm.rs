@@ -1,11 +1,12 @@
 //! The MAC ([`Algorithm`]) and how its tag is written ([`Encoding`]).
 
-use super::stream::MacState;
-use crate::scheme_kit::few::Tag;
 use base64::{
     Engine as _, alphabet,
     engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
 };
+
+use super::stream::MacState;
+use crate::scheme_kit::few::Tag;
 
 /// The MAC a provider signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

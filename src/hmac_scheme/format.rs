@@ -139,8 +139,8 @@ impl SignatureFormat {
                     timestamp: None,
                 };
                 // Bytes, not `str` patterns: searching by `char` was a fifth of a Stripe
-                // delivery's fixed cost.
-                // A fold without early exit, which the compiler vectorizes.
+                // delivery's fixed cost. The check is a fold without early exit, which the
+                // compiler vectorizes.
                 let invisible = bytes.iter().fold(false, |seen, &b| {
                     seen | ((b < 0x20 && b != b'\t') | (b >= 0x7f))
                 });

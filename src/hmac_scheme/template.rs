@@ -85,6 +85,11 @@ impl Template {
             .expect("a template has {body} once")
     }
 
+    /// Whether the body alone is signed (a template holds `{body}` once, so one part is it).
+    pub(crate) fn is_body_only(&self) -> bool {
+        self.parts.len() == 1
+    }
+
     pub(crate) fn uses(&self, wanted: &Part) -> bool {
         self.parts.iter().any(|part| part == wanted)
     }

@@ -284,7 +284,7 @@ impl SignatureScheme for HmacScheme {
         // Most providers sign the body alone: no list of parts to build for it.
         let body_only = [&body[..]];
         let built;
-        let message = if self.template.parts.len() == 1 {
+        let message = if self.template.is_body_only() {
             &body_only[..]
         } else {
             built = self.message(&prepared, body);

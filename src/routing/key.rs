@@ -104,9 +104,7 @@ impl EventKey {
             }
         }
     }
-}
 
-impl EventKey {
     /// The top-level fields the type is read from, for a key that reads only those.
     pub(super) fn top_level_names(&self) -> Option<&[&'static str]> {
         match &self.0 {
