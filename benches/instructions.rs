@@ -15,20 +15,19 @@
 
 use std::hint::black_box;
 
-use axum::{Router, body::Body, http::StatusCode, middleware, routing::post};
+use axum::{Router, body::Body, http::StatusCode, routing::post};
 use bytes::Bytes;
 use hmac::{Hmac, KeyInit as _, Mac};
 use http::request::Parts;
 use sha2::Sha256;
 use tower::ServiceExt as _;
 use tower_webhooks::{
-    Clock, SignatureScheme, VerifiedEvents, WebhookSignatureLayer, routing::EventRouter,
-    stripe::Stripe, xero,
+    Clock, SignatureScheme, VerifiedEvents, WebhookSignatureLayer, stripe::Stripe, xero,
 };
 
 #[path = "support/xero.rs"]
 mod support;
-use support::{KEY, hand_written, unverified};
+use support::{KEY, PATH, routers};
 
 const TIMESTAMP: u64 = 1_700_000_000;
 
@@ -76,14 +75,24 @@ fn stripe() -> Stripe {
     ))
 }
 
-async fn xero_events(events: VerifiedEvents<xero::Event>) -> StatusCode {
+async fn stripe_events(events: VerifiedEvents<serde_json::Value>) -> StatusCode {
     black_box(events.len());
     StatusCode::OK
 }
 
-async fn stripe_events(events: VerifiedEvents<serde_json::Value>) -> StatusCode {
-    black_box(events.len());
-    StatusCode::OK
+/// The shared Xero route named `name`.
+fn router(name: &str) -> Router {
+    routers()
+        .into_iter()
+        .find_map(|(route, router)| (route == name).then_some(router))
+        .unwrap_or_else(|| panic!("no route {name}"))
+}
+
+/// Runs `scheme.verify` on the delivery `n` times, each of which must be accepted.
+fn verify(scheme: &dyn SignatureScheme, head: &Parts, body: &Bytes, n: usize) {
+    for _ in 0..n {
+        let _ = black_box(scheme.verify(black_box(head), black_box(body)).unwrap());
+    }
 }
 
 /// Runs `router` on `n` copies of the request `make` builds, each of which must be accepted.
@@ -134,7 +143,7 @@ fn run(path: &str, n: usize) {
     let stripe_body = stripe_body();
     let stripe_signature = stripe_header(&stripe_body);
     let xero_request = || {
-        http::Request::post("/webhooks")
+        http::Request::post(PATH)
             .header("x-xero-signature", &xero_signature)
             .body(Body::from(xero_body.clone()))
             .unwrap()
@@ -148,32 +157,20 @@ fn run(path: &str, n: usize) {
                 mac.verify_slice(black_box(&tag)).unwrap();
             }
         }
-        "xero" => {
-            let scheme = xero::Xero::new(KEY);
-            let head = head("x-xero-signature", &xero_signature);
-            for _ in 0..n {
-                let _ = black_box(
-                    scheme
-                        .verify(black_box(&head), black_box(&xero_body))
-                        .unwrap(),
-                );
-            }
-        }
-        "stripe" => {
-            let scheme = stripe();
-            let head = head("stripe-signature", &stripe_signature);
-            for _ in 0..n {
-                let _ = black_box(
-                    scheme
-                        .verify(black_box(&head), black_box(&stripe_body))
-                        .unwrap(),
-                );
-            }
-        }
+        "xero" => verify(
+            &xero::Xero::new(KEY),
+            &head("x-xero-signature", &xero_signature),
+            &xero_body,
+            n,
+        ),
+        "stripe" => verify(
+            &stripe(),
+            &head("stripe-signature", &stripe_signature),
+            &stripe_body,
+            n,
+        ),
         "layer-xero" => deliver(
-            Router::new()
-                .route("/webhooks", post(xero_events))
-                .route_layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
+            router("tower-webhooks layer + VerifiedEvents"),
             n,
             xero_request,
         ),
@@ -190,23 +187,12 @@ fn run(path: &str, n: usize) {
             },
         ),
         "hand-written" => deliver(
-            Router::new()
-                .route("/webhooks", post(unverified))
-                .route_layer(middleware::from_fn(hand_written)),
+            router("hand-written middleware (to_bytes + hmac)"),
             n,
             xero_request,
         ),
         "event-router" => deliver(
-            Router::new().route(
-                "/webhooks",
-                axum::routing::post_service(EventRouter::new(xero::EVENT_KEY).on(
-                    "INVOICE.CREATE",
-                    |event: xero::Event| async move {
-                        black_box(event);
-                    },
-                ))
-                .layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
-            ),
+            router("tower-webhooks layer + EventRouter"),
             n,
             xero_request,
         ),

@@ -8,19 +8,13 @@
 
 use std::hint::black_box;
 
-use axum::{Router, body::Body, http::StatusCode, middleware, routing::post};
+use axum::{body::Body, http::StatusCode};
 use criterion::{Criterion, criterion_group, criterion_main};
 use tower::ServiceExt as _;
-use tower_webhooks::{VerifiedEvents, WebhookSignatureLayer, routing::EventRouter, xero};
 
 #[path = "support/xero.rs"]
 mod support;
-use support::{KEY, body, hand_written, signature, unverified};
-
-async fn verified(events: VerifiedEvents<xero::Event>) -> StatusCode {
-    black_box(events.len());
-    StatusCode::OK
-}
+use support::{PATH, body, routers, signature};
 
 fn layer(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -30,44 +24,13 @@ fn layer(c: &mut Criterion) {
     let body = body();
     let signature = signature(body.as_bytes());
     let request = || {
-        http::Request::post("/webhooks/xero")
+        http::Request::post(PATH)
             .header("x-xero-signature", &signature)
             .body(Body::from(body.clone()))
             .unwrap()
     };
-    let routers = [
-        (
-            "tower-webhooks layer + VerifiedEvents",
-            Router::new()
-                .route("/webhooks/xero", post(verified))
-                .route_layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
-        ),
-        (
-            "tower-webhooks layer + EventRouter",
-            Router::new().route(
-                "/webhooks/xero",
-                axum::routing::post_service(EventRouter::new(xero::EVENT_KEY).on(
-                    "INVOICE.CREATE",
-                    |event: xero::Event| async move {
-                        black_box(event);
-                    },
-                ))
-                .layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
-            ),
-        ),
-        (
-            "no verification (Bytes + serde_json)",
-            Router::new().route("/webhooks/xero", post(unverified)),
-        ),
-        (
-            "hand-written middleware (to_bytes + hmac)",
-            Router::new()
-                .route("/webhooks/xero", post(unverified))
-                .route_layer(middleware::from_fn(hand_written)),
-        ),
-    ];
     let mut group = c.benchmark_group(format!("layer/xero {} bytes", body.len()));
-    for (name, router) in routers {
+    for (name, router) in routers() {
         // Every router must accept the delivery, or the comparison means nothing.
         let status = runtime
             .block_on(router.clone().oneshot(request()))

@@ -1,20 +1,26 @@
-//! The 1 KiB Xero delivery the `layer` and `instructions` benchmarks share, and the two routes
-//! they measure ours against: no verification, and the middleware a user writes by hand from
-//! the seeds (`to_bytes`, HMAC, decode the header, compare).
+//! The 1 KiB Xero delivery the `layer` and `instructions` benchmarks share, and the four routes
+//! both measure: ours with `VerifiedEvents` and with `EventRouter`, and the two references, no
+//! verification and the middleware a user writes by hand from the seeds (`to_bytes`, HMAC,
+//! decode the header, compare).
 
 use std::hint::black_box;
 
 use axum::{
+    Router,
     body::{Body, Bytes, to_bytes},
     extract::Request,
     http::StatusCode,
-    middleware::Next,
+    middleware::{self, Next},
     response::{IntoResponse, Response},
+    routing::{post, post_service},
 };
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit as _, Mac};
 use sha2::Sha256;
-use tower_webhooks::xero;
+use tower_webhooks::{VerifiedEvents, WebhookSignatureLayer, routing::EventRouter, xero};
+
+/// Where every route listens.
+pub(crate) const PATH: &str = "/webhooks/xero";
 
 pub(crate) const KEY: &str = "wJq0sWkq0yQzZ6Dk8Jm2Vb1n3Xo5Tq7Ue9Gr1Ht3Ky5Lz7Mx9Nc1Pv3Rb5Sd7Ff9Hg1Jh3Kk5Ll7Mm9Nn1Pp3Qq5Rr7Ss9Tt1Uu3Vv5Ww7==";
 
@@ -35,14 +41,14 @@ pub(crate) fn signature(body: &[u8]) -> String {
 }
 
 /// The handler with no verification: the batch parsed from the bytes.
-pub(crate) async fn unverified(body: Bytes) -> StatusCode {
+async fn unverified(body: Bytes) -> StatusCode {
     let envelope: xero::Envelope = serde_json::from_slice(&body).unwrap();
     black_box(envelope.events.len());
     StatusCode::OK
 }
 
 /// The middleware a user writes by hand: buffer, HMAC, decode the header, compare.
-pub(crate) async fn hand_written(request: Request, next: Next) -> Response {
+async fn hand_written(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, 1024 * 1024).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
@@ -61,4 +67,44 @@ pub(crate) async fn hand_written(request: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+async fn verified(events: VerifiedEvents<xero::Event>) -> StatusCode {
+    black_box(events.len());
+    StatusCode::OK
+}
+
+/// The four routes, by the names the benchmarks report.
+pub(crate) fn routers() -> [(&'static str, Router); 4] {
+    [
+        (
+            "tower-webhooks layer + VerifiedEvents",
+            Router::new()
+                .route(PATH, post(verified))
+                .route_layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
+        ),
+        (
+            "tower-webhooks layer + EventRouter",
+            Router::new().route(
+                PATH,
+                post_service(EventRouter::new(xero::EVENT_KEY).on(
+                    "INVOICE.CREATE",
+                    |event: xero::Event| async move {
+                        black_box(event);
+                    },
+                ))
+                .layer(WebhookSignatureLayer::new(xero::Xero::new(KEY))),
+            ),
+        ),
+        (
+            "no verification (Bytes + serde_json)",
+            Router::new().route(PATH, post(unverified)),
+        ),
+        (
+            "hand-written middleware (to_bytes + hmac)",
+            Router::new()
+                .route(PATH, post(unverified))
+                .route_layer(middleware::from_fn(hand_written)),
+        ),
+    ]
 }
