@@ -52,6 +52,9 @@ impl EventRouter {
 
     /// Sends events of `event_type` to `handler`, an async function that takes the event
     /// deserialised as its payload type, and optionally the [`Attempt`] as a second argument.
+    /// A payload of `Box<serde_json::value::RawValue>` receives the event's text as sent; to
+    /// get the text, take it as exactly that type (a wrapper around it is parsed from the
+    /// event's fields, which cannot give the text, and is refused).
     ///
     /// # Panics
     ///
